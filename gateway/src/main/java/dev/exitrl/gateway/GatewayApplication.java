@@ -1,0 +1,14 @@
+package dev.exitrl.gateway;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** The single entry point: routes /api/** to the services. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class GatewayApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(GatewayApplication.class, args);
+    }
+}

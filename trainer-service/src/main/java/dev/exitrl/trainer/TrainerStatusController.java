@@ -1,0 +1,24 @@
+package dev.exitrl.trainer;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** What this trainer is configured to do; the training loop itself arrives with the trainer issue. */
+@RestController
+@RequestMapping("/api/trainer")
+class TrainerStatusController {
+    private final TrainerProperties properties;
+
+    TrainerStatusController(TrainerProperties properties) {
+        this.properties = properties;
+    }
+
+    record Status(String device, String checkpointDir, String taskServiceUrl) {}
+
+    @GetMapping("/status")
+    Status status() {
+        return new Status(properties.device(), properties.checkpointDir().toString(),
+                properties.taskServiceUrl().toString());
+    }
+}
