@@ -26,6 +26,9 @@ import java.util.Comparator;
  *       rule.</li>
  *   <li><b>Children</b> inherit the parent's fresh score and are offered after the parent is re-scored, in
  *       expansion order.</li>
+ *   <li><b>Equivalently</b>, for a sequence of offers of distinct instances (no re-scoring), the buffer holds
+ *       exactly the first N offers in the order (score descending, newest insertion first): ties favour the
+ *       newcomer. The property tests check this characterisation.</li>
  *   <li><b>Readiness.</b> The buffer is used for selection once its size is {@code >= B_min}.</li>
  * </ul>
  */
