@@ -98,8 +98,7 @@ public final class InMemoryBuffer {
     /** Draws one item with {@code sampler} and records that it was sampled at {@code iteration}. */
     public BufferItem sample(BufferSampler sampler, long iteration, RandomGenerator random) {
         if (items.isEmpty()) throw new IllegalStateException("cannot sample from an empty buffer");
-        var snapshot = items();
-        BufferItem chosen = snapshot.get(sampler.sample(candidates(), iteration, random));
+        BufferItem chosen = items().get(sampler.sample(candidates(), iteration, random)); // same order
         BufferItem marked = chosen.sampledAt(iteration);
         items.put(chosen.instance(), marked);
         return marked;

@@ -40,17 +40,28 @@ public record RankSampler(double temperature, double stalenessMix) implements Bu
 
     double[] scoreProbabilities(List<Candidate> candidates) {
         int n = candidates.size();
+        double[] ascending = candidates.stream().mapToDouble(Candidate::score).sorted().toArray();
         double[] w = new double[n];
         double sum = 0;
         for (int i = 0; i < n; i++) {
-            int rank = 1; // 1 + number of strictly higher scores
-            for (Candidate other : candidates) if (other.score() > candidates.get(i).score()) rank++;
+            int rank = 1 + (n - upperBound(ascending, candidates.get(i).score())); // 1 + number of strictly higher scores
             // h^(1/beta) = rank^(-1/beta); computed in log space so tiny temperatures do not overflow
             w[i] = Math.exp(-Math.log(rank) / temperature);
             sum += w[i];
         }
         for (int i = 0; i < n; i++) w[i] /= sum; // rank 1 always has weight 1, so sum >= 1
         return w;
+    }
+
+    /** Index of the first element of {@code ascending} that is greater than {@code value}. */
+    private static int upperBound(double[] ascending, double value) {
+        int lo = 0, hi = ascending.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (ascending[mid] <= value) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 
     static double[] stalenessProbabilities(List<Candidate> candidates, long currentIteration) {
