@@ -25,7 +25,31 @@ public record TaskInstance(BaseTaskRef task, int depth, History history) {
         return new TaskInstance(task, 0, History.empty());
     }
 
+    /**
+     * The instance whose partial history is {@code history}: depth = iterate of its latest turn (0 for an
+     * empty history). With our 1-based {@link Turn#iterate()}, this is the paper's {@code k'+1} where
+     * {@code k'} is the 0-based index of the latest iterate.
+     */
+    public static TaskInstance of(BaseTaskRef task, History history) {
+        return new TaskInstance(task, depthOf(history), history);
+    }
+
+    /** Depth an instance with this history has: the iterate of the latest turn, 0 when empty. */
+    public static int depthOf(History history) {
+        return history.isEmpty() ? 0 : history.latest().iterate();
+    }
+
     public boolean isBase() {
         return depth == 0;
+    }
+
+    /**
+     * The history after answering this instance with {@code response} in the current turn: a base task
+     * gets its first turn (iterate 1); otherwise the latest turn is replaced by its next iterate.
+     * Multi-turn domains that continue into further turns append them with {@link History#withNextTurn}.
+     */
+    public History answeredWith(String response, String feedback) {
+        if (history.isEmpty()) return History.of(new Turn(response, 1, feedback));
+        return history.withLatest(new Turn(response, history.latest().iterate() + 1, feedback));
     }
 }

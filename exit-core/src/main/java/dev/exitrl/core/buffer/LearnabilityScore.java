@@ -1,0 +1,30 @@
+package dev.exitrl.core.buffer;
+
+/**
+ * The learnability score of a group, {@code S = var(q_1..q_G)}, over qualities rescaled to {@code [0,1]}.
+ *
+ * <p>Deviation / choice: the paper does not say which variance; we use the <b>population</b> variance
+ * (divide by G, not G-1), so {@code S} lies in {@code [0, 0.25]} and a group of one rollout scores 0.
+ * A group whose qualities are all equal scores exactly 0 (no rounding residue from the mean).
+ */
+public final class LearnabilityScore {
+    private LearnabilityScore() {
+    }
+
+    /** Population variance of {@code qualities} ({@code (G)}, each in [0,1]); a group with G = 1 scores 0. */
+    public static double of(double[] qualities) {
+        if (qualities.length == 0) throw new IllegalArgumentException("a group needs at least one quality");
+        double mean = 0, min = 1, max = 0;
+        for (double q : qualities) {
+            if (!(q >= 0 && q <= 1)) throw new IllegalArgumentException("quality must be in [0, 1], was " + q);
+            mean += q;
+            min = Math.min(min, q);
+            max = Math.max(max, q);
+        }
+        if (min == max) return 0;
+        mean /= qualities.length;
+        double sumSq = 0;
+        for (double q : qualities) sumSq += (q - mean) * (q - mean);
+        return sumSq / qualities.length;
+    }
+}
