@@ -60,4 +60,13 @@ public interface Domain {
      * quality is what {@link #verify} gives the response.
      */
     List<Demonstration> demonstrations(long seed, int n);
+
+    /**
+     * A demonstration of {@code response} for this step: the prompt as {@link #renderPrompt} gives it and the quality
+     * as {@link #verify} gives it, so the recorded quality is the verifier's by construction.
+     */
+    default Demonstration demonstrate(BaseTask task, StepKind kind, History history, String response) {
+        return new Demonstration(task, kind, history, renderPrompt(task, kind, history), response,
+                verify(task, response).quality());
+    }
 }

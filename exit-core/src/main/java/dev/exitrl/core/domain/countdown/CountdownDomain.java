@@ -162,12 +162,12 @@ public final class CountdownDomain implements Domain {
             String near = respond(misses.get(0));
             String far = respond(misses.get(misses.size() - 1));
             out.add(switch (i % 6) {
-                case 0 -> demo(task, StepKind.SOLVE, History.empty(), exact);
-                case 1 -> demo(task, StepKind.SOLVE, History.empty(), near);
-                case 2 -> demo(task, StepKind.IMPROVE, attempt(task, near), exact);
-                case 3 -> demo(task, StepKind.IMPROVE, attempt(task, far), near);
-                case 4 -> demo(task, StepKind.DEBUG, attempt(task, "Answer: " + p.target()), exact);
-                default -> demo(task, StepKind.DIVERGE, attempt(task, near),
+                case 0 -> demonstrate(task, StepKind.SOLVE, History.empty(), exact);
+                case 1 -> demonstrate(task, StepKind.SOLVE, History.empty(), near);
+                case 2 -> demonstrate(task, StepKind.IMPROVE, attempt(task, near), exact);
+                case 3 -> demonstrate(task, StepKind.IMPROVE, attempt(task, far), near);
+                case 4 -> demonstrate(task, StepKind.DEBUG, attempt(task, "Answer: " + p.target()), exact);
+                default -> demonstrate(task, StepKind.DIVERGE, attempt(task, near),
                         "Previous approach: " + Arithmetic.render(misses.get(0)) + " builds on numbers that do not "
                                 + "reach the target exactly.\nNew approach: combine other numbers first.\n" + exact);
             });
@@ -177,11 +177,6 @@ public final class CountdownDomain implements Domain {
 
     private History attempt(BaseTask task, String response) {
         return History.of(new Turn(response, 1, verify(task, response).feedback()));
-    }
-
-    private Demonstration demo(BaseTask task, StepKind kind, History history, String response) {
-        return new Demonstration(task, kind, history, renderPrompt(task, kind, history), response,
-                verify(task, response).quality());
     }
 
     private static String respond(Expr e) {

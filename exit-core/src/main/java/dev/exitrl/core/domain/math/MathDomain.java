@@ -128,21 +128,16 @@ public final class MathDomain implements Domain {
             String right = respond(p.solution(), p.answer());
             String slipped = respond(p.solutionEndingWith(wrong), wrong);
             out.add(switch (i % 6) {
-                case 0 -> demo(task, StepKind.SOLVE, History.empty(), right);
-                case 1 -> demo(task, StepKind.SOLVE, History.empty(), slipped);
-                case 2 -> demo(task, StepKind.IMPROVE, History.of(Turn.of(slipped, 1)), right);
-                case 3 -> demo(task, StepKind.DIVERGE, History.of(Turn.of(slipped, 1)), diverge(p));
-                case 4 -> demo(task, StepKind.DEBUG,
+                case 0 -> demonstrate(task, StepKind.SOLVE, History.empty(), right);
+                case 1 -> demonstrate(task, StepKind.SOLVE, History.empty(), slipped);
+                case 2 -> demonstrate(task, StepKind.IMPROVE, History.of(Turn.of(slipped, 1)), right);
+                case 3 -> demonstrate(task, StepKind.DIVERGE, History.of(Turn.of(slipped, 1)), diverge(p));
+                case 4 -> demonstrate(task, StepKind.DEBUG,
                         History.of(new Turn(slipped, 1, verify(task, slipped).feedback())), right);
-                default -> demo(task, StepKind.IMPROVE, History.of(Turn.of(right, 1)), right);
+                default -> demonstrate(task, StepKind.IMPROVE, History.of(Turn.of(right, 1)), right);
             });
         }
         return out;
-    }
-
-    private Demonstration demo(BaseTask task, StepKind kind, History history, String response) {
-        return new Demonstration(task, kind, history, renderPrompt(task, kind, history), response,
-                verify(task, response).quality());
     }
 
     private static String respond(String solution, Fraction answer) {
