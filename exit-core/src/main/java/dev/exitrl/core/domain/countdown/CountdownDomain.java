@@ -190,7 +190,7 @@ public final class CountdownDomain implements Domain {
     private static List<Expr> inexactAttempts(CountdownPuzzle p, SplittableRandom rng) {
         Fraction target = Fraction.of(p.target());
         List<Expr> misses = new ArrayList<>();
-        for (int tries = 0; misses.size() < 4 && tries < 200; tries++) {
+        for (int tries = 0; misses.size() < 12 && tries < 300; tries++) {
             List<Integer> pool = new ArrayList<>(p.numbers());
             CountdownGenerator.shuffle(pool, rng);
             Expr e = new Arithmetic.Num(Fraction.of(pool.get(0)));
