@@ -1,6 +1,8 @@
 package dev.exitrl.core.experiment;
 
 import dev.exitrl.core.buffer.ChildPolicy;
+import dev.exitrl.core.domain.Domain;
+import dev.exitrl.core.domain.DomainRegistry;
 import dev.exitrl.core.reward.RewardMode;
 import dev.exitrl.core.sampling.BufferSampler;
 import dev.exitrl.core.sampling.SamplerKind;
@@ -31,7 +33,7 @@ import java.util.List;
  * @param sampler                buffer sampler: softmax (paper) or rank (PLR option)
  * @param rankTemperature        beta of the rank sampler (PLR default 0.1)
  * @param stalenessMix           rho of the rank sampler (PLR default 0.1)
- * @param rewardMode             reward mode; null = the domain's default ({@link RewardMode#defaultFor})
+ * @param rewardMode             reward mode; null = the domain's default ({@link Domain#defaultRewardMode})
  * @param childPolicy            which responses become children (paper silent; default all)
  * @param clipEpsilon            PPO clip range (0.2)
  * @param advantageEpsilon       eps in {@code (r - mean) / (std + eps)}
@@ -97,7 +99,9 @@ public record ExperimentConfig(
 
     /** {@link #rewardMode} or, when null, the domain's default. */
     public RewardMode effectiveRewardMode() {
-        return rewardMode != null ? rewardMode : RewardMode.defaultFor(domain);
+        if (rewardMode != null) return rewardMode;
+        return DomainRegistry.load().find(domain).map(Domain::defaultRewardMode)
+                .orElseGet(() -> RewardMode.defaultFor(domain));
     }
 
     /** The configured buffer sampler. */

@@ -32,12 +32,13 @@ public enum RewardMode {
     }
 
     /**
-     * The appendix's default per domain: {@code math}, {@code tool-use} and {@code countdown} (binary
+     * Fallback for domains without a registered {@link dev.exitrl.core.domain.Domain} (a registered domain's own
+     * {@code defaultRewardMode()} wins; see {@code ExperimentConfig.effectiveRewardMode}). The appendix's default per domain: {@code math}, {@code tool-use} and {@code countdown} (binary
      * verifiers) -> ABSOLUTE; {@code mle} -> MLE; any other domain -> IMPROVEMENT (main text).
      */
     public static RewardMode defaultFor(String domain) {
         return switch (domain == null ? "" : domain) {
-            case "math", "tool-use", "countdown" -> ABSOLUTE;
+            case "math", "tool-use" -> ABSOLUTE;
             case "mle" -> MLE;
             default -> IMPROVEMENT;
         };

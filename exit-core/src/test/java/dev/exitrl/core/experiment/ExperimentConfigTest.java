@@ -48,6 +48,13 @@ class ExperimentConfigTest {
     }
 
     @Test
+    void registeredDomainDecidesTheDefaultRewardMode() {
+        // countdown's graded quality makes improvement measurable: its domain asks for the improvement reward.
+        assertThat(ExperimentConfig.defaults("countdown", Preset.EXIT).effectiveRewardMode())
+                .isEqualTo(RewardMode.IMPROVEMENT);
+    }
+
+    @Test
     void toolUseAndMleColumns() {
         var grpo = ExperimentConfig.defaults("tool-use", Preset.GRPO);
         var curriculum = ExperimentConfig.defaults("tool-use", Preset.CURRICULUM);

@@ -51,7 +51,7 @@ class RewardsTest {
     void domainDefaultsFollowTheAppendix() {
         assertThat(RewardMode.defaultFor("math")).isEqualTo(RewardMode.ABSOLUTE);
         assertThat(RewardMode.defaultFor("tool-use")).isEqualTo(RewardMode.ABSOLUTE);
-        assertThat(RewardMode.defaultFor("countdown")).isEqualTo(RewardMode.ABSOLUTE);
+        assertThat(RewardMode.defaultFor("countdown")).isEqualTo(RewardMode.IMPROVEMENT);
         assertThat(RewardMode.defaultFor("mle")).isEqualTo(RewardMode.MLE);
         assertThat(RewardMode.defaultFor("something-new")).isEqualTo(RewardMode.IMPROVEMENT);
         assertThat(RewardMode.fromId("improvement")).isEqualTo(RewardMode.IMPROVEMENT);
