@@ -44,6 +44,10 @@ public class Experiment {
     @Column(name = "updated_at", nullable = false)
     private Instant updatedAt;
 
+    /** Newest policy version the trainer announced; written by the task space's SQL, read here. */
+    @Column(name = "policy_version", nullable = false, insertable = false, updatable = false)
+    private long policyVersion;
+
     protected Experiment() {
         // for JPA
     }
@@ -74,4 +78,5 @@ public class Experiment {
     public String getConfig() { return config; }
     public Instant getCreatedAt() { return createdAt; }
     public Instant getUpdatedAt() { return updatedAt; }
+    public long getPolicyVersion() { return policyVersion; }
 }

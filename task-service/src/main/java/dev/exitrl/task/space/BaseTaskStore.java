@@ -1,0 +1,103 @@
+package dev.exitrl.task.space;
+
+import dev.exitrl.core.domain.BaseTask;
+import dev.exitrl.core.domain.Split;
+import dev.exitrl.core.domain.TaskJson;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Base tasks of experiments (plain SQL: bulk inserts and ordinal look-ups are on hot paths). Ordinals run
+ * 0..n-1 per (experiment, split), so a uniform draw is one index look-up; callers that insert hold the
+ * experiment's lock, which keeps ordinals dense.
+ */
+@Component
+public class BaseTaskStore {
+    private final JdbcClient jdbc;
+    private final JdbcTemplate template;
+
+    BaseTaskStore(JdbcClient jdbc, JdbcTemplate template) {
+        this.jdbc = jdbc;
+        this.template = template;
+    }
+
+    /** Inserts the tasks not stored yet (by id); returns how many were new. Caller holds the experiment lock. */
+    public int insertNew(UUID experimentId, List<BaseTask> tasks) {
+        if (tasks.isEmpty()) return 0;
+        var existing = new HashSet<>(jdbc.sql("SELECT task_key FROM base_task WHERE experiment_id = ? AND task_key = ANY(?)")
+                .param(experimentId)
+                .param(tasks.stream().map(BaseTask::id).toArray(String[]::new))
+                .query(String.class).list());
+        Map<Split, Integer> next = new java.util.EnumMap<>(Split.class);
+        for (Split split : Split.values()) next.put(split, count(experimentId, split));
+        var seen = new HashSet<String>();
+        var rows = new java.util.ArrayList<Object[]>();
+        for (BaseTask task : tasks) {
+            if (existing.contains(task.id()) || !seen.add(task.id())) continue;
+            int ordinal = next.merge(task.split(), 1, Integer::sum) - 1;
+            rows.add(new Object[] {experimentId, task.id(), splitName(task.split()), ordinal, TaskJson.toJson(task)});
+        }
+        template.batchUpdate("INSERT INTO base_task (experiment_id, task_key, split, ordinal, payload)"
+                + " VALUES (?, ?, ?, ?, ?::jsonb)", rows);
+        return rows.size();
+    }
+
+    public int count(UUID experimentId, Split split) {
+        return jdbc.sql("SELECT count(*) FROM base_task WHERE experiment_id = ? AND split = ?")
+                .param(experimentId).param(splitName(split)).query(Integer.class).single();
+    }
+
+    public Map<Split, Integer> counts(UUID experimentId) {
+        var counts = new java.util.EnumMap<Split, Integer>(Split.class);
+        for (Split split : Split.values()) counts.put(split, count(experimentId, split));
+        return counts;
+    }
+
+    public StoredBaseTask byOrdinal(UUID experimentId, Split split, int ordinal) {
+        return jdbc.sql("SELECT id, ordinal, payload::text AS payload FROM base_task"
+                        + " WHERE experiment_id = ? AND split = ? AND ordinal = ?")
+                .param(experimentId).param(splitName(split)).param(ordinal)
+                .query(ROW).single();
+    }
+
+    public Optional<StoredBaseTask> byId(UUID experimentId, long id) {
+        return jdbc.sql("SELECT id, ordinal, payload::text AS payload FROM base_task WHERE experiment_id = ? AND id = ?")
+                .param(experimentId).param(id).query(ROW).optional();
+    }
+
+    public Optional<StoredBaseTask> byKey(UUID experimentId, String taskKey) {
+        return jdbc.sql("SELECT id, ordinal, payload::text AS payload FROM base_task WHERE experiment_id = ? AND task_key = ?")
+                .param(experimentId).param(taskKey).query(ROW).optional();
+    }
+
+    /** Row ids by task key, for many keys at once. */
+    public Map<String, Long> idsByKey(UUID experimentId, List<String> taskKeys) {
+        return jdbc.sql("SELECT task_key, id FROM base_task WHERE experiment_id = ? AND task_key = ANY(?)")
+                .param(experimentId).param(taskKeys.toArray(String[]::new))
+                .query((rs, n) -> Map.entry(rs.getString(1), rs.getLong(2))).list().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    public List<StoredBaseTask> page(UUID experimentId, Split split, int offset, int limit) {
+        return jdbc.sql("SELECT id, ordinal, payload::text AS payload FROM base_task"
+                        + " WHERE experiment_id = ? AND split = ? AND ordinal >= ? ORDER BY ordinal LIMIT ?")
+                .param(experimentId).param(splitName(split)).param(offset).param(limit)
+                .query(ROW).list();
+    }
+
+    static String splitName(Split split) {
+        return split.name().toUpperCase(Locale.ROOT);
+    }
+
+    private static final RowMapper<StoredBaseTask> ROW = (rs, n) -> new StoredBaseTask(rs.getLong("id"),
+            rs.getInt("ordinal"), TaskJson.baseTaskFromJson(rs.getString("payload")));
+}

@@ -1,0 +1,13 @@
+package dev.exitrl.task.space;
+
+import dev.exitrl.core.domain.Domain;
+import dev.exitrl.core.experiment.ExperimentConfig;
+import dev.exitrl.task.experiment.ExperimentStatus;
+import java.util.UUID;
+
+/**
+ * An experiment row locked for the current transaction ({@code SELECT ... FOR UPDATE}). Holding it serialises
+ * every buffer decision of the experiment, so the PostgreSQL buffer decides exactly as exit-core's reference.
+ */
+public record LockedExperiment(UUID id, ExperimentStatus status, long seed, long policyVersion, long leaseCount,
+                        int bufferSize, ExperimentConfig config, Domain domain) {}

@@ -1,0 +1,6 @@
+package dev.exitrl.task.space;
+
+import dev.exitrl.core.domain.BaseTask;
+
+/** A base task with its row id in the task space. */
+public record StoredBaseTask(long id, int ordinal, BaseTask task) {}
