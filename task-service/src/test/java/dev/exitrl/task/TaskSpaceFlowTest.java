@@ -6,40 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** The task space's REST contract, end to end over HTTP against a real PostgreSQL. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class TaskSpaceFlowTest {
+class TaskSpaceFlowTest extends TaskServiceTestBase {
     static final String SMALL_EXIT = """
             {"domain":"countdown","preset":"exit","rolloutsPerPrompt":4,"bufferCapacity":8,"bufferMinSize":2,
              "selectProbability":0.5,"promptsPerBatch":4,"seed":11}""";
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        TestDatabase.register(registry);
-    }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcClient jdbc;
-
-    TaskSpaceApi api;
-
-    @BeforeEach
-    void client() {
-        api = new TaskSpaceApi(port);
-    }
 
     @Test
     void leaseSubmitClaimAcknowledge() {

@@ -1,0 +1,112 @@
+package dev.exitrl.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Eight workers lease and submit at once over HTTP: no instance is leased to two workers at the same time, no
+ * group is lost or stored twice (retried submits included), and the buffer never exceeds N.
+ */
+class ConcurrentWorkersTest extends TaskServiceTestBase {
+    static final int WORKERS = 8;
+    static final int GROUPS_PER_WORKER = 250; // 2,000 groups in all
+    static final int CAPACITY = 64;
+
+    @Test
+    void eightWorkersLeaseAndSubmitConcurrently() throws Exception {
+        UUID id = api.runningExperiment("""
+                {"domain":"countdown","preset":"exit","rolloutsPerPrompt":4,"bufferCapacity":%d,"bufferMinSize":8,
+                 "selectProbability":0.6,"seed":3}""".formatted(CAPACITY));
+        api.ok("/api/experiments/" + id + "/base-tasks/generate",
+                Map.of("seed", 12, "difficulty", 2, "trainCount", 200, "testCount", 0));
+
+        var held = new ConcurrentHashMap<Long, String>();      // instance -> worker, while the test knows it is leased
+        var doubleLeases = new CopyOnWriteArrayList<String>();
+        var submittedKeys = ConcurrentHashMap.<String>newKeySet();
+        var bufferSizes = new CopyOnWriteArrayList<Integer>();
+        var retries = new AtomicInteger();
+
+        ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int w = 0; w < WORKERS; w++) {
+            String worker = "worker-" + w;
+            var random = new SplittableRandom(w);
+            futures.add(pool.submit(() -> {
+                var client = new TaskSpaceApi(port);
+                int done = 0;
+                while (done < GROUPS_PER_WORKER) {
+                    var lease = client.ok("/api/experiments/" + id + "/leases", Map.of("workerId", worker, "size", 4));
+                    for (var slot : lease.get("slots")) {
+                        long instance = slot.get("instanceId").asLong();
+                        String previous = held.putIfAbsent(instance, worker);
+                        if (previous != null) doubleLeases.add(instance + " held by " + previous + " leased to " + worker);
+                    }
+                    for (var slot : lease.get("slots")) {
+                        if (done >= GROUPS_PER_WORKER) {
+                            held.remove(slot.get("instanceId").asLong(), worker);
+                            continue;
+                        }
+                        String key = worker + "-" + done;
+                        var rollouts = new ArrayList<Map<String, Object>>();
+                        for (int i = 0; i < 4; i++) {
+                            double q = random.nextInt(5) / 4.0;
+                            rollouts.add(Map.of("response", "Answer: " + random.nextInt(50), "quality", q, "reward", q));
+                        }
+                        var request = Map.of("idempotencyKey", key, "leaseId", lease.get("leaseId").asString(),
+                                "slot", slot.get("slot").asInt(), "policyVersion", 0, "prompt", "p", "rollouts", rollouts);
+                        // Release our own record before the submit: the service holds the lease until it commits.
+                        held.remove(slot.get("instanceId").asLong(), worker);
+                        var outcome = client.ok("/api/experiments/" + id + "/groups", request);
+                        bufferSizes.add(outcome.get("bufferSize").asInt());
+                        if (random.nextInt(10) == 0) { // a retried submit (lost response): must change nothing
+                            var replay = client.ok("/api/experiments/" + id + "/groups", request);
+                            assertThat(replay.get("replay").asBoolean()).isTrue();
+                            assertThat(replay.get("groupId").asLong()).isEqualTo(outcome.get("groupId").asLong());
+                            retries.incrementAndGet();
+                        }
+                        submittedKeys.add(key);
+                        done++;
+                    }
+                    if (done >= GROUPS_PER_WORKER) {
+                        client.delete("/api/experiments/" + id + "/leases/" + lease.get("leaseId").asString());
+                    }
+                }
+                return null;
+            }));
+        }
+        for (var f : futures) f.get(5, TimeUnit.MINUTES);
+        pool.shutdown();
+
+        assertThat(doubleLeases).isEmpty();
+        assertThat(submittedKeys).hasSize(WORKERS * GROUPS_PER_WORKER);
+        assertThat(retries.get()).isPositive();
+        var stored = jdbc.sql("SELECT idempotency_key FROM rollout_group WHERE experiment_id = ?").param(id)
+                .query(String.class).list();
+        assertThat(stored).hasSize(WORKERS * GROUPS_PER_WORKER).doesNotHaveDuplicates();
+        assertThat(Set.copyOf(stored)).isEqualTo(submittedKeys);
+        assertThat(jdbc.sql("SELECT count(*) FROM training_queue WHERE experiment_id = ?").param(id)
+                .query(Integer.class).single()).isEqualTo(WORKERS * GROUPS_PER_WORKER);
+        assertThat(bufferSizes).allMatch(size -> size <= CAPACITY);
+        int inBuffer = jdbc.sql("SELECT count(*) FROM task_instance WHERE experiment_id = ? AND in_buffer").param(id)
+                .query(Integer.class).single();
+        int recorded = jdbc.sql("SELECT buffer_size FROM experiment WHERE id = ?").param(id).query(Integer.class).single();
+        assertThat(inBuffer).isEqualTo(CAPACITY).isEqualTo(recorded);
+        // Every slot either produced a group or was released: nothing stays leased.
+        assertThat(jdbc.sql("SELECT count(*) FROM task_instance WHERE experiment_id = ? AND leased_by IS NOT NULL")
+                .param(id).query(Integer.class).single()).isZero();
+    }
+}
