@@ -11,9 +11,12 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param leaseDuration how long a worker holds leased instances before they are served again
  * @param claimDuration how long the trainer holds a claimed training batch before it returns to the queue
+ * @param samplingIndex leases sample from an in-memory mirror of the buffer (true) instead of reading every buffered
+ *                      row per lease (false, the baseline the benchmark compares against); both choose identically
  */
 @Validated
 @ConfigurationProperties("exit.task")
 public record TaskServiceProperties(
         @NotNull @DefaultValue("PT5M") Duration leaseDuration,
-        @NotNull @DefaultValue("PT10M") Duration claimDuration) {}
+        @NotNull @DefaultValue("PT10M") Duration claimDuration,
+        @DefaultValue("true") boolean samplingIndex) {}

@@ -15,13 +15,26 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import dev.exitrl.task.space.BufferIndexes;
+import dev.exitrl.task.space.ExperimentLocks;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Eight workers lease and submit at once over HTTP: no instance is leased to two workers at the same time, no
  * group is lost or stored twice (retried submits included), and the buffer never exceeds N.
  */
 class ConcurrentWorkersTest extends TaskServiceTestBase {
+    @Autowired
+    TransactionTemplate transactions;
+
+    @Autowired
+    ExperimentLocks locks;
+
+    @Autowired
+    BufferIndexes indexes;
+
     static final int WORKERS = 8;
     static final int GROUPS_PER_WORKER = 250; // 2,000 groups in all
     static final int CAPACITY = 64;
@@ -105,6 +118,21 @@ class ConcurrentWorkersTest extends TaskServiceTestBase {
                 .query(Integer.class).single();
         int recorded = jdbc.sql("SELECT buffer_size FROM experiment WHERE id = ?").param(id).query(Integer.class).single();
         assertThat(inBuffer).isEqualTo(CAPACITY).isEqualTo(recorded);
+        // The in-memory sampling index agrees with the table after all that concurrency.
+        transactions.executeWithoutResult(tx -> {
+            var experiment = locks.lock(id);
+            var fromIndex = indexes.forUpdate(experiment).free(System.currentTimeMillis());
+            var fromTable = jdbc.sql("SELECT id, score, coalesce(last_sampled_version, 0) FROM task_instance"
+                            + " WHERE experiment_id = ? AND in_buffer AND (leased_by IS NULL OR leased_until < now())"
+                            + " ORDER BY insertion_seq")
+                    .param(id).query((rs, n) -> List.of(rs.getLong(1), rs.getDouble(2), rs.getLong(3))).list();
+            var indexed = new ArrayList<List<Object>>();
+            for (int i = 0; i < fromIndex.ids().size(); i++) {
+                var c = fromIndex.candidates().get(i);
+                indexed.add(List.of(fromIndex.ids().get(i), c.score(), c.lastSampledIteration()));
+            }
+            assertThat(indexed).isEqualTo(fromTable);
+        });
         // Every slot either produced a group or was released: nothing stays leased.
         assertThat(jdbc.sql("SELECT count(*) FROM task_instance WHERE experiment_id = ? AND leased_by IS NOT NULL")
                 .param(id).query(Integer.class).single()).isZero();

@@ -11,6 +11,7 @@ import dev.exitrl.core.task.Rollout;
 import dev.exitrl.core.task.StepKind;
 import dev.exitrl.core.task.TaskInstance;
 import dev.exitrl.task.space.BaseTaskStore;
+import dev.exitrl.task.space.BufferIndexes;
 import dev.exitrl.task.space.BufferStore;
 import dev.exitrl.task.space.ExperimentLocks;
 import dev.exitrl.task.space.InstanceStore;
@@ -47,12 +48,14 @@ class GroupService {
     private final InstanceStore instances;
     private final BaseTaskStore baseTasks;
     private final BufferStore buffer;
+    private final BufferIndexes indexes;
     private final Timer submitTimer;
     private final Counter submits;
     private final Counter replays;
 
     GroupService(JdbcClient jdbc, ObjectMapper mapper, ExperimentLocks locks, InstanceStore instances,
-                 BaseTaskStore baseTasks, BufferStore buffer, MeterRegistry meters) {
+                 BaseTaskStore baseTasks, BufferStore buffer, BufferIndexes indexes, MeterRegistry meters) {
+        this.indexes = indexes;
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.locks = locks;
@@ -121,8 +124,9 @@ class GroupService {
         int offered = 0;
         int added = 0;
         int bufferSize = experiment.bufferSize();
+        var index = indexes.forUpdate(experiment);
         if (config.usesBuffer()) {
-            try (var session = buffer.open(experiment)) {
+            try (var session = buffer.open(experiment, index)) {
                 parentOutcome = id(session.rescore(stored.id(), score, experiment.policyVersion()));
                 if (config.selfIteration()) {
                     var random = new SplittableRandom(experiment.seed() ^ request.idempotencyKey().hashCode() * 0x9E3779B97F4A7C15L);
@@ -142,8 +146,9 @@ class GroupService {
                 .param(groupId).param(experimentId).param(request.policyVersion()).update();
         jdbc.sql("UPDATE lease_slot SET group_id = ? WHERE lease_id = ? AND slot = ?")
                 .param(groupId).param(request.leaseId()).param(request.slot()).update();
-        jdbc.sql("UPDATE task_instance SET leased_by = NULL, leased_until = NULL WHERE id = ? AND leased_by = ?")
+        int unleased = jdbc.sql("UPDATE task_instance SET leased_by = NULL, leased_until = NULL WHERE id = ? AND leased_by = ?")
                 .param(stored.id()).param(request.leaseId()).update();
+        if (unleased == 1) index.setLeasedUntil(stored.id(), 0);
         jdbc.sql("""
                 UPDATE lease SET status = 'COMPLETED', closed_at = now()
                  WHERE id = ? AND status = 'ACTIVE'

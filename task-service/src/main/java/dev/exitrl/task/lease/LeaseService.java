@@ -12,6 +12,9 @@ import dev.exitrl.core.task.StepKind;
 import dev.exitrl.core.task.TaskInstance;
 import dev.exitrl.task.TaskServiceProperties;
 import dev.exitrl.task.space.BaseTaskStore;
+import dev.exitrl.task.space.BufferIndex;
+import dev.exitrl.task.space.BufferIndex.FreeItems;
+import dev.exitrl.task.space.BufferIndexes;
 import dev.exitrl.task.space.ExperimentLocks;
 import dev.exitrl.task.space.InstanceStore;
 import dev.exitrl.task.space.LockedExperiment;
@@ -39,8 +42,13 @@ import org.springframework.transaction.annotation.Transactional;
  *
  * <ul>
  *   <li>Source: exit-core's {@link InstanceChoice} (buffer with probability p once |B| >= B_min).</li>
- *   <li>Buffer draws use the experiment's sampler over the buffer items that are not leased, without replacement
- *       within a lease; the sampled item's staleness clock is the experiment's policy version.</li>
+ *   <li>Buffer draws use the experiment's sampler over the buffer items that are not leased. Its distribution is
+ *       computed once per lease; the slots of one lease draw from it without replacement (a drawn item is
+ *       rejected and drawn again), which for the softmax sampler is exactly sampling from the renormalised rest.
+ *       The staleness clock is the experiment's policy version.</li>
+ *   <li>The free buffer items come from an in-memory mirror of the buffer ({@code BufferIndex}); with
+ *       {@code exit.task.sampling-index=false} they are read from the table per lease. Both give the same items in
+ *       the same order, so they choose identically.</li>
  *   <li>Selection (a random turn prefix) is exit-core's {@link Selection}; step kinds come from
  *       {@link StepKindChoice}.</li>
  *   <li>Base-task draws are uniform over the training split. A drawn base task whose depth-0 instance is leased
@@ -58,11 +66,13 @@ class LeaseService {
     private final ExperimentLocks locks;
     private final BaseTaskStore baseTasks;
     private final InstanceStore instances;
+    private final BufferIndexes indexes;
     private final TaskServiceProperties properties;
     private final Timer leaseTimer;
 
     LeaseService(JdbcClient jdbc, ExperimentLocks locks, BaseTaskStore baseTasks, InstanceStore instances,
-                 TaskServiceProperties properties, MeterRegistry meters) {
+                 BufferIndexes indexes, TaskServiceProperties properties, MeterRegistry meters) {
+        this.indexes = indexes;
         this.jdbc = jdbc;
         this.locks = locks;
         this.baseTasks = baseTasks;
@@ -89,8 +99,13 @@ class LeaseService {
             throw new ConflictException("experiment " + experimentId + " has no training base tasks;"
                     + " generate or import them first (POST /api/experiments/" + experimentId + "/base-tasks/...)");
         }
-        var pool = config.usesBuffer() ? freeBufferItems(experimentId) : new FreeItems();
+        BufferIndex index = indexes.forUpdate(experiment);
+        long nowMillis = System.currentTimeMillis();
+        FreeItems pool = !config.usesBuffer() ? FreeItems.none()
+                : properties.samplingIndex() ? index.free(nowMillis) : scanFreeItems(experimentId);
         BufferSampler sampler = config.bufferSampler();
+        var draws = new DrawsWithoutReplacement(
+                pool.ids().isEmpty() ? new double[0] : sampler.probabilities(pool.candidates(), version));
         Set<Long> taken = new HashSet<>();
         var slots = new ArrayList<LeaseView.Slot>();
         var sampled = new ArrayList<Long>();
@@ -99,9 +114,8 @@ class LeaseService {
             var source = InstanceChoice.choose(config.usesBuffer(), experiment.bufferSize(), config.bufferMinSize(),
                     config.selectProbability(), random);
             Chosen chosen = null;
-            if (source == InstanceChoice.Source.BUFFER && !pool.isEmpty()) {
-                int index = sampler.sample(pool.candidates, version, random);
-                long storedId = pool.remove(index);
+            if (source == InstanceChoice.Source.BUFFER && draws.hasMore()) {
+                long storedId = pool.ids().get(draws.next(random));
                 sampled.add(storedId);
                 chosen = selectFromBuffer(experimentId, storedId, random);
                 if (!taken.add(chosen.instanceId)) chosen = null;
@@ -133,15 +147,17 @@ class LeaseService {
         Long[] leasedIds = slots.stream().map(LeaseView.Slot::instanceId).toArray(Long[]::new);
         jdbc.sql("UPDATE task_instance SET leased_by = ?, leased_until = ? WHERE id = ANY(?)")
                 .param(leaseId).param(java.sql.Timestamp.from(expiresAt)).param(leasedIds).update();
+        for (long leased : leasedIds) index.setLeasedUntil(leased, expiresAt.toEpochMilli());
         jdbc.sql("UPDATE task_instance SET times_sampled = times_sampled + 1, last_sampled_version = ? WHERE id = ANY(?)")
                 .param(version).param(sampled.toArray(Long[]::new)).update();
+        for (long id : sampled) index.markSampled(id, version);
         jdbc.sql("UPDATE experiment SET lease_count = lease_count + 1 WHERE id = ?").param(experimentId).update();
         return new LeaseView(leaseId, experimentId, workerId, version, expiresAt, slots);
     }
 
     @Transactional
     public void release(UUID experimentId, UUID leaseId) {
-        locks.lock(experimentId);
+        var experiment = locks.lock(experimentId);
         int updated = jdbc.sql("UPDATE lease SET status = 'RELEASED', closed_at = now()"
                         + " WHERE id = ? AND experiment_id = ? AND status = 'ACTIVE'")
                 .param(leaseId).param(experimentId).update();
@@ -151,8 +167,10 @@ class LeaseService {
             if (!exists) throw new NotFoundException("lease", leaseId);
             return; // already closed: releasing again changes nothing
         }
-        jdbc.sql("UPDATE task_instance SET leased_by = NULL, leased_until = NULL WHERE leased_by = ?")
-                .param(leaseId).update();
+        var index = indexes.forUpdate(experiment);
+        jdbc.sql("UPDATE task_instance SET leased_by = NULL, leased_until = NULL WHERE leased_by = ? RETURNING id")
+                .param(leaseId).query(Long.class).list()
+                .forEach(id -> index.setLeasedUntil(id, 0));
     }
 
     /** Expired leases give their instances back; called inside every lease transaction and by the reaper. */
@@ -190,8 +208,10 @@ class LeaseService {
         return null;
     }
 
-    private FreeItems freeBufferItems(UUID experimentId) {
-        var items = new FreeItems();
+    /** The baseline: every free buffered row, read per lease in insertion order (what the index mirrors). */
+    private FreeItems scanFreeItems(UUID experimentId) {
+        var ids = new ArrayList<Long>();
+        var candidates = new ArrayList<Candidate>();
         jdbc.sql("""
                 SELECT id, score, coalesce(last_sampled_version, 0) AS last_sampled
                   FROM task_instance
@@ -199,25 +219,10 @@ class LeaseService {
                  ORDER BY insertion_seq""")
                 .param(experimentId)
                 .query(rs -> {
-                    items.ids.add(rs.getLong(1));
-                    items.candidates.add(new Candidate(rs.getDouble(2), rs.getLong(3)));
+                    ids.add(rs.getLong(1));
+                    candidates.add(new Candidate(rs.getDouble(2), rs.getLong(3)));
                 });
-        return items;
-    }
-
-    /** Buffer items that can be leased, in insertion order; drawn items are removed (no repeats in a lease). */
-    private static final class FreeItems {
-        final List<Long> ids = new ArrayList<>();
-        final List<Candidate> candidates = new ArrayList<>();
-
-        boolean isEmpty() {
-            return ids.isEmpty();
-        }
-
-        long remove(int index) {
-            candidates.remove(index);
-            return ids.remove(index);
-        }
+        return new FreeItems(ids, candidates);
     }
 
     private record Chosen(long instanceId, StoredBaseTask task, History history, boolean fromBuffer) {}

@@ -28,7 +28,10 @@ public class BufferStore {
         private final int initialSize;
         private int size;
 
-        private Session(LockedExperiment experiment) {
+        private final BufferIndex index;
+
+        private Session(LockedExperiment experiment, BufferIndex index) {
+            this.index = index;
             this.experimentId = experiment.id();
             this.capacity = experiment.config().bufferCapacity();
             this.initialSize = experiment.bufferSize();
@@ -41,9 +44,9 @@ public class BufferStore {
 
         /** Offers a stored instance row as a new buffer item with {@code score}, inserted at {@code version}. */
         public OfferResult offer(long instanceId, double score, long version) {
-            Boolean inBuffer = jdbc.sql("SELECT in_buffer FROM task_instance WHERE id = ?").param(instanceId)
-                    .query(Boolean.class).single();
-            if (inBuffer) return OfferResult.ALREADY_STORED;
+            var row = jdbc.sql("SELECT in_buffer, leased_until FROM task_instance WHERE id = ?").param(instanceId)
+                    .query((rs, n) -> new Row(rs.getBoolean(1), rs.getTimestamp(2))).single();
+            if (row.inBuffer()) return OfferResult.ALREADY_STORED;
             double min = size < capacity ? Double.NaN : minimum().score();
             var admission = BufferPolicy.admit(size, capacity, min, score);
             switch (admission) {
@@ -52,8 +55,11 @@ public class BufferStore {
                     jdbc.sql("UPDATE task_instance SET score = ? WHERE id = ?").param(score).param(instanceId).update();
                     return OfferResult.REJECTED;
                 }
-                case REPLACE_MIN -> jdbc.sql("UPDATE task_instance SET in_buffer = false WHERE id = ?")
-                        .param(minimum().id()).update();
+                case REPLACE_MIN -> {
+                    long victim = minimum().id();
+                    jdbc.sql("UPDATE task_instance SET in_buffer = false WHERE id = ?").param(victim).update();
+                    index.remove(victim);
+                }
                 case ADD -> size++;
             }
             jdbc.sql("""
@@ -61,6 +67,7 @@ public class BufferStore {
                        SET in_buffer = true, score = ?, insertion_seq = nextval('buffer_insertion_seq'),
                            last_sampled_version = ?
                      WHERE id = ?""").param(score).param(version).param(instanceId).update();
+            index.add(instanceId, score, version, row.leasedUntil() == null ? 0 : row.leasedUntil().getTime());
             return admission == BufferPolicy.Admission.ADD ? OfferResult.ADDED : OfferResult.REPLACED_MIN;
         }
 
@@ -68,7 +75,9 @@ public class BufferStore {
         public OfferResult rescore(long instanceId, double score, long version) {
             int updated = jdbc.sql("UPDATE task_instance SET score = ? WHERE id = ? AND in_buffer")
                     .param(score).param(instanceId).update();
-            return updated == 1 ? OfferResult.ALREADY_STORED : offer(instanceId, score, version);
+            if (updated == 0) return offer(instanceId, score, version);
+            index.setScore(instanceId, score);
+            return OfferResult.ALREADY_STORED;
         }
 
         private Victim minimum() {
@@ -90,8 +99,13 @@ public class BufferStore {
 
     private record Victim(long id, double score) {}
 
-    /** Starts buffer operations for an experiment whose row the caller has locked. */
-    public Session open(LockedExperiment experiment) {
-        return new Session(experiment);
+    private record Row(boolean inBuffer, java.sql.Timestamp leasedUntil) {}
+
+    /**
+     * Starts buffer operations for an experiment whose row the caller has locked; {@code index} is the
+     * transaction's {@link BufferIndexes#forUpdate} index, kept in step with every change.
+     */
+    public Session open(LockedExperiment experiment, BufferIndex index) {
+        return new Session(experiment, index);
     }
 }
