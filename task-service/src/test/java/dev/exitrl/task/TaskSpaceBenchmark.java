@@ -1,0 +1,193 @@
+package dev.exitrl.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.exitrl.core.buffer.InMemoryBuffer;
+import dev.exitrl.core.sampling.SoftmaxSampler;
+import dev.exitrl.core.task.BaseTaskRef;
+import dev.exitrl.core.task.History;
+import dev.exitrl.core.task.TaskInstance;
+import dev.exitrl.core.task.Turn;
+import dev.exitrl.testsupport.TestPostgres;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Task-space benchmark (run with {@code ./mvnw -B -Pbench -pl task-service -am verify}); prints a table.
+ * Two task-services run on one PostgreSQL: one leases from the in-memory buffer index, the other reads the
+ * buffer table per lease (the baseline). Each buffer size is filled directly in SQL, then both are measured in
+ * the same run, next to exit-core's in-memory reference sampler on the same scores.
+ * Set {@code -Dbench.sizes=100000,1000000} (default) and {@code -Dbench.leases=40}.
+ */
+@Tag("bench")
+class TaskSpaceBenchmark {
+    record Row(String what, int buffer, String value) {}
+
+    @Test
+    void leaseSubmitAndMemory() throws Exception {
+        int[] sizes = Arrays.stream(System.getProperty("bench.sizes", "100000,1000000").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+        int leases = Integer.getInteger("bench.leases", 40);
+        var db = TestPostgres.freshDatabase();
+        var indexed = start(db, true);
+        var scanning = start(db, false);
+        var rows = new ArrayList<Row>();
+        try {
+            var jdbc = indexed.getBean(JdbcClient.class);
+            for (int size : sizes) {
+                var api = new TaskSpaceApi(port(indexed));
+                UUID id = api.runningExperiment("""
+                        {"domain":"countdown","preset":"exit","rolloutsPerPrompt":8,"bufferCapacity":%d,"bufferMinSize":1,
+                         "selectProbability":1.0,"seed":1}""".formatted(size));
+                api.ok("/api/experiments/" + id + "/base-tasks/generate",
+                        Map.of("seed", 1, "difficulty", 3, "trainCount", 1000, "testCount", 0));
+                long fill = System.nanoTime();
+                fillBuffer(jdbc, id, size);
+                rows.add(new Row("fill buffer in SQL (s)", size, fmt((System.nanoTime() - fill) / 1e9)));
+
+                double[] withIndex = leaseLatencies(api, id, leases);
+                double[] withScan = leaseLatencies(new TaskSpaceApi(port(scanning)), id, leases);
+                rows.add(new Row("lease 128, index p50 / p99 (ms)", size, fmt(pct(withIndex, 50)) + " / " + fmt(pct(withIndex, 99))));
+                rows.add(new Row("lease 128, table scan p50 / p99 (ms)", size, fmt(pct(withScan, 50)) + " / " + fmt(pct(withScan, 99))));
+                rows.add(new Row("lease p50: scan / index", size, fmt(pct(withScan, 50) / pct(withIndex, 50)) + "x"));
+
+                double memory = inMemorySample128(jdbc, id, size);
+                rows.add(new Row("exit-core InMemoryBuffer sample 128 (ms)", size, fmt(memory)));
+                rows.add(new Row("lease p50: index / in-memory reference", size, fmt(pct(withIndex, 50) / memory) + "x"));
+
+                rows.add(new Row("submit groups/s (4 clients, G=8)", size, fmt(submitThroughput(api, id, 4, 400))));
+                System.gc();
+                var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1e6;
+                rows.add(new Row("heap used by both services + bench (MB)", size, fmt(heap)));
+            }
+        } finally {
+            indexed.close();
+            scanning.close();
+        }
+        System.out.println();
+        System.out.printf("%-45s %10s  %s%n", "task-space benchmark", "buffer", "value");
+        rows.forEach(r -> System.out.printf("%-45s %10d  %s%n", r.what(), r.buffer(), r.value()));
+        assertThat(rows).isNotEmpty();
+    }
+
+    private static ConfigurableApplicationContext start(TestPostgres.Connection db, boolean index) {
+        return new SpringApplicationBuilder(TaskServiceApplication.class).properties(
+                "server.port=0", "spring.datasource.url=" + db.jdbcUrl(), "spring.datasource.username=" + db.username(),
+                "spring.datasource.password=" + db.password(), "exit.task.sampling-index=" + index,
+                "spring.datasource.hikari.maximum-pool-size=8").run();
+    }
+
+    private static int port(ConfigurableApplicationContext context) {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    /** N buffered single-turn instances with scores spread over [0, 0.25], inserted in one statement. */
+    private static void fillBuffer(JdbcClient jdbc, UUID id, int size) {
+        jdbc.sql("""
+                INSERT INTO task_instance (experiment_id, base_task_id, depth, history, history_hash, score, in_buffer,
+                                           insertion_seq, last_sampled_version)
+                SELECT ?, b.id, 1, jsonb_build_object('turns', jsonb_build_array(jsonb_build_object('response', 'r' || g, 'iterate', 1))),
+                       md5('r' || g), (g % 1001) / 4000.0, true, nextval('buffer_insertion_seq'), 0
+                  FROM generate_series(1, ?) g
+                  JOIN base_task b ON b.experiment_id = ? AND b.split = 'TRAIN' AND b.ordinal = g % 1000""")
+                .param(id).param(size).param(id).update();
+        jdbc.sql("UPDATE experiment SET buffer_size = ?, buffer_version = buffer_version + 1 WHERE id = ?")
+                .param(size).param(id).update();
+        jdbc.sql("ANALYZE task_instance").update();
+    }
+
+    private static double[] leaseLatencies(TaskSpaceApi api, UUID id, int count) {
+        for (int warm = 0; warm < 3; warm++) releaseAfter(api, id); // first lease builds the index
+        double[] ms = new double[count];
+        for (int i = 0; i < count; i++) {
+            long start = System.nanoTime();
+            String lease = api.ok("/api/experiments/" + id + "/leases", Map.of("workerId", "bench", "size", 128))
+                    .get("leaseId").asString();
+            ms[i] = (System.nanoTime() - start) / 1e6;
+            api.delete("/api/experiments/" + id + "/leases/" + lease);
+        }
+        Arrays.sort(ms);
+        return ms;
+    }
+
+    private static void releaseAfter(TaskSpaceApi api, UUID id) {
+        String lease = api.ok("/api/experiments/" + id + "/leases", Map.of("workerId", "bench", "size", 128))
+                .get("leaseId").asString();
+        api.delete("/api/experiments/" + id + "/leases/" + lease);
+    }
+
+    /** exit-core's reference: the same scores in an InMemoryBuffer, 128 softmax samples, best of 5 runs. */
+    private static double inMemorySample128(JdbcClient jdbc, UUID id, int size) {
+        var buffer = new InMemoryBuffer(size);
+        var ref = new BaseTaskRef("countdown", "t");
+        List<Double> scores = jdbc.sql("SELECT score FROM task_instance WHERE experiment_id = ? AND in_buffer ORDER BY insertion_seq")
+                .param(id).query(Double.class).list();
+        for (int i = 0; i < scores.size(); i++) {
+            buffer.offer(new TaskInstance(ref, 1, History.of(Turn.of("r" + i, 1))), scores.get(i), 0);
+        }
+        var sampler = new SoftmaxSampler(10);
+        var random = new SplittableRandom(1);
+        double best = Double.MAX_VALUE;
+        for (int run = 0; run < 5; run++) {
+            long start = System.nanoTime();
+            for (int i = 0; i < 128; i++) buffer.sample(sampler, 0, random);
+            best = Math.min(best, (System.nanoTime() - start) / 1e6);
+        }
+        return best;
+    }
+
+    private static double submitThroughput(TaskSpaceApi api, UUID id, int clients, int groupsPerClient) throws Exception {
+        var pool = Executors.newFixedThreadPool(clients);
+        var done = new AtomicInteger();
+        long start = System.nanoTime();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            futures.add(pool.submit(() -> {
+                var random = new SplittableRandom(client);
+                int n = 0;
+                while (n < groupsPerClient) {
+                    var lease = api.ok("/api/experiments/" + id + "/leases", Map.of("workerId", "c" + client, "size", 8));
+                    for (var slot : lease.get("slots")) {
+                        var rollouts = new ArrayList<Map<String, Object>>();
+                        for (int i = 0; i < 8; i++) {
+                            double q = random.nextInt(5) / 4.0;
+                            rollouts.add(Map.of("response", "Answer: " + random.nextInt(1000), "quality", q, "reward", q));
+                        }
+                        api.ok("/api/experiments/" + id + "/groups", Map.of("idempotencyKey", "b" + client + "-" + n + "-" + System.nanoTime(),
+                                "leaseId", lease.get("leaseId").asString(), "slot", slot.get("slot").asInt(),
+                                "policyVersion", 0, "prompt", "p", "rollouts", rollouts));
+                        n++;
+                        done.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (var f : futures) f.get();
+        pool.shutdown();
+        return done.get() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static double pct(double[] sorted, int p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    private static String fmt(double v) {
+        return String.format("%.1f", v);
+    }
+}
