@@ -109,8 +109,9 @@ class BufferViews {
      * Ancestors and descendants by recursive CTEs over {@code parent_id}. A parent row always exists before its
      * child (it is what the child was generated from), so parent ids are smaller than child ids; the CTEs insist
      * on that, which guarantees they end even on corrupt data. Descendants are generated generation by
-     * generation and the CTE is evaluated only as far as the LIMIT needs, so a huge subtree costs at most
-     * {@code maxDescendants + 1} rows; the rows kept within the last, cut generation are whichever came first.
+     * generation, and PostgreSQL evaluates a WITH query only as far as its reader fetches, so the LIMIT stops the
+     * walk after {@code maxDescendants + 1} rows instead of expanding a huge subtree; the rows kept within the
+     * last, cut generation are whichever came first.
      */
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     public Lineage lineage(UUID experimentId, long instanceId, int maxDescendants) {
