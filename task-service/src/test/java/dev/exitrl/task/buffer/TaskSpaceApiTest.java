@@ -1,0 +1,134 @@
+package dev.exitrl.task.buffer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.exitrl.task.TestDatabase;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Base of the evaluation, buffer-view and metrics tests: one Spring context (this class's configuration, so the
+ * context cache shares it between subclasses) on its own real PostgreSQL database, an HTTP client, and fixture
+ * helpers that write task-space rows with plain SQL. Every test makes its own experiment, so tests do not see
+ * each other's rows.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class TaskSpaceApiTest {
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        TestDatabase.register(registry);
+    }
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected JdbcClient jdbc;
+
+    @Autowired
+    protected ObjectMapper mapper;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    protected record Response(int status, String contentType, String body, JsonNode json) {}
+
+    protected Response get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    protected Response post(String path, Object body) {
+        String json = body instanceof String s ? s : mapper.writeValueAsString(body);
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String type = response.headers().firstValue("Content-Type").orElse("");
+            JsonNode json = type.contains("json") && !response.body().isEmpty() ? mapper.readTree(response.body())
+                    : null;
+            return new Response(response.statusCode(), type, response.body(), json);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    /** Creates an experiment through the API (countdown, full ExIt) with the given buffer capacity N. */
+    protected UUID createExperiment(int bufferCapacity) {
+        var response = post("/api/experiments", Map.of("name", "views-test", "config", Map.of(
+                "domain", "countdown", "preset", "exit", "bufferCapacity", bufferCapacity,
+                "bufferMinSize", Math.min(4, bufferCapacity))));
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        return UUID.fromString(response.json().get("id").asString());
+    }
+
+    protected void changeStatus(UUID experimentId, String status) {
+        var response = post("/api/experiments/" + experimentId + "/status", Map.of("status", status));
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+    }
+
+    /** Inserts a base task row; returns its row id. Ordinals need only be unique per split here. */
+    protected long insertBaseTask(UUID experimentId, String taskKey, String split) {
+        return jdbc.sql("""
+                        INSERT INTO base_task (experiment_id, task_key, split, ordinal, payload)
+                        VALUES (?, ?, ?, (SELECT count(*) FROM base_task WHERE experiment_id = ? AND split = ?),
+                                '{}'::jsonb)
+                        RETURNING id""")
+                .param(experimentId).param(taskKey).param(split).param(experimentId).param(split)
+                .query(Long.class).single();
+    }
+
+    /**
+     * Inserts a task instance row; returns its id. Buffered rows get the next insertion sequence number, so rows
+     * inserted later count as younger among equal scores.
+     */
+    protected long insertInstance(UUID experimentId, long baseTaskId, Long parentId, int depth, Double score,
+                                  Double quality, boolean inBuffer, String createdBy, String historyJson) {
+        return jdbc.sql("""
+                        INSERT INTO task_instance (experiment_id, base_task_id, parent_id, depth, history,
+                                                   history_hash, created_by, quality, score, in_buffer, insertion_seq)
+                        VALUES (?, ?, ?, ?, ?::jsonb, md5(random()::text), ?, ?, ?, ?,
+                                CASE WHEN ? THEN nextval('buffer_insertion_seq') END)
+                        RETURNING id""")
+                .param(experimentId).param(baseTaskId).param(parentId).param(depth).param(historyJson)
+                .param(createdBy).param(quality).param(score).param(inBuffer).param(inBuffer)
+                .query(Long.class).single();
+    }
+
+    /** Inserts a lease of {@code policyVersion} whose slots hold {@code instanceIds}; returns its id. */
+    protected UUID insertLease(UUID experimentId, long policyVersion, String status, String expiresIn,
+                               long... instanceIds) {
+        UUID id = UUID.randomUUID();
+        jdbc.sql("""
+                        INSERT INTO lease (id, experiment_id, worker_id, policy_version, status, created_at, expires_at)
+                        VALUES (?, ?, 'test-worker', ?, ?, now(), now() + ?::interval)""")
+                .param(id).param(experimentId).param(policyVersion).param(status).param(expiresIn).update();
+        for (int slot = 0; slot < instanceIds.length; slot++) {
+            jdbc.sql("INSERT INTO lease_slot (lease_id, slot, instance_id, step_kind, from_buffer)"
+                            + " VALUES (?, ?, ?, 'IMPROVE', true)")
+                    .param(id).param(slot).param(instanceIds[slot]).update();
+        }
+        return id;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.exitrl.task.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.exitrl.task.buffer.TaskSpaceApiTest;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The gauges as Prometheus sees them, after a refresh. Lease and queue gauges are totals over every experiment
+ * (other tests of this context write leases too), so they are checked as the change this test makes.
+ */
+class TaskSpaceGaugesTest extends TaskSpaceApiTest {
+    @Autowired
+    TaskSpaceGauges gauges;
+
+    @Test
+    void gaugesShowTheTaskSpaceWithTheirTags() {
+        UUID running = createExperiment(16);
+        UUID created = createExperiment(16);
+        changeStatus(running, "RUNNING");
+        long task = insertBaseTask(running, "t", "TRAIN");
+        long a = insertInstance(running, task, null, 0, 0.1, 0.0, true, "SOLVE", "{}");
+        long b = insertInstance(running, task, a, 1, 0.2, 1.0, true, "SOLVE", "{}");
+        insertInstance(running, task, a, 1, 0.05, 1.0, false, "SOLVE", "{}");
+        long otherTask = insertBaseTask(created, "t", "TRAIN");
+        insertInstance(created, otherTask, null, 0, 0.1, 0.0, true, "SOLVE", "{}");
+
+        gauges.refresh();
+        String before = get("/actuator/prometheus").body();
+
+        insertLease(running, 0, "ACTIVE", "5 minutes", a);
+        insertLease(running, 0, "ACTIVE", "5 minutes", b);
+        insertLease(running, 0, "ACTIVE", "-1 minute");  // past its expiry, not yet swept: not outstanding
+        insertLease(running, 0, "EXPIRED", "-1 minute");
+        insertQueued(running, a, "READY", "READY", "CLAIMED", "DROPPED_STALE");
+        gauges.refresh();
+        String after = get("/actuator/prometheus").body();
+
+        assertThat(sample(after, "exit_buffer_size", "experiment=\"" + running + "\"")).contains(2.0);
+        assertThat(sample(after, "exit_buffer_score_mean", "experiment=\"" + running + "\""))
+                .hasValueSatisfying(mean -> assertThat(mean).isCloseTo(0.15, org.assertj.core.api.Assertions.within(1e-12)));
+        assertThat(sample(after, "exit_buffer_size", "experiment=\"" + created + "\""))
+                .as("experiments that are not running or paused are not reported").isEmpty();
+
+        assertThat(change(before, after, "exit_leases_outstanding", "")).isEqualTo(2.0);
+        assertThat(change(before, after, "exit_leases_expired", "")).isEqualTo(1.0);
+        assertThat(change(before, after, "exit_training_queue_depth", "state=\"ready\"")).isEqualTo(2.0);
+        assertThat(change(before, after, "exit_training_queue_depth", "state=\"claimed\"")).isEqualTo(1.0);
+        assertThat(change(before, after, "exit_training_queue_depth", "state=\"consumed\"")).isEqualTo(0.0);
+        assertThat(change(before, after, "exit_training_queue_depth", "state=\"dropped_stale\"")).isEqualTo(1.0);
+
+        changeStatus(running, "PAUSED");
+        gauges.refresh();
+        assertThat(sample(get("/actuator/prometheus").body(), "exit_buffer_size", "experiment=\"" + running + "\""))
+                .as("paused experiments are still reported").contains(2.0);
+        changeStatus(running, "COMPLETED");
+        gauges.refresh();
+        assertThat(sample(get("/actuator/prometheus").body(), "exit_buffer_size", "experiment=\"" + running + "\""))
+                .as("a finished experiment drops its series").isEmpty();
+    }
+
+    /** One rollout group of {@code instanceId} per state, queued in that state. */
+    private void insertQueued(UUID experimentId, long instanceId, String... states) {
+        for (String state : states) {
+            long group = jdbc.sql("""
+                            INSERT INTO rollout_group (experiment_id, instance_id, step_kind, policy_version, prompt,
+                                                       rollouts, score, idempotency_key, outcome)
+                            VALUES (?, ?, 'SOLVE', 0, 'p', '[]'::jsonb, 0, ?, '{}'::jsonb)
+                            RETURNING id""")
+                    .param(experimentId).param(instanceId).param(UUID.randomUUID().toString())
+                    .query(Long.class).single();
+            jdbc.sql("INSERT INTO training_queue (group_id, experiment_id, policy_version, state) VALUES (?, ?, 0, ?)")
+                    .param(group).param(experimentId).param(state).update();
+        }
+    }
+
+    private static double change(String before, String after, String name, String tag) {
+        return sample(after, name, tag).orElseThrow(() -> new AssertionError(name + " " + tag + " missing"))
+                - sample(before, name, tag).orElseThrow(() -> new AssertionError(name + " " + tag + " missing"));
+    }
+
+    /** The value of the first sample line of {@code name} whose labels contain {@code tag}. */
+    static Optional<Double> sample(String exposition, String name, String tag) {
+        return exposition.lines()
+                .filter(line -> line.startsWith(name + "{") && line.contains(tag))
+                .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst();
+    }
+}
