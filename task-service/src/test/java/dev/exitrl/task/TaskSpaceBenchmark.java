@@ -85,10 +85,11 @@ class TaskSpaceBenchmark {
     }
 
     private static ConfigurableApplicationContext start(TestPostgres.Connection db, boolean index) {
-        return new SpringApplicationBuilder(TaskServiceApplication.class).properties(
-                "server.port=0", "spring.datasource.url=" + db.jdbcUrl(), "spring.datasource.username=" + db.username(),
-                "spring.datasource.password=" + db.password(), "exit.task.sampling-index=" + index,
-                "spring.datasource.hikari.maximum-pool-size=8").run();
+        // Command-line arguments: they outrank application.yml.
+        return new SpringApplicationBuilder(TaskServiceApplication.class).run(
+                "--server.port=0", "--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.username(),
+                "--spring.datasource.password=" + db.password(), "--exit.task.sampling-index=" + index,
+                "--spring.datasource.hikari.maximum-pool-size=8", "--logging.level.root=WARN");
     }
 
     private static int port(ConfigurableApplicationContext context) {
