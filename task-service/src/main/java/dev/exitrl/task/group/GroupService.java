@@ -3,6 +3,7 @@ package dev.exitrl.task.group;
 import dev.exitrl.core.buffer.Expansion;
 import dev.exitrl.core.buffer.InMemoryBuffer.OfferResult;
 import dev.exitrl.core.buffer.LearnabilityScore;
+import dev.exitrl.core.domain.BaseTask;
 import dev.exitrl.core.domain.TaskJson;
 import dev.exitrl.core.task.Group;
 import dev.exitrl.core.task.History;
@@ -10,7 +11,7 @@ import dev.exitrl.core.task.PolicyVersion;
 import dev.exitrl.core.task.Rollout;
 import dev.exitrl.core.task.StepKind;
 import dev.exitrl.core.task.TaskInstance;
-import dev.exitrl.task.space.BaseTaskStore;
+import dev.exitrl.task.experiment.ExperimentStatus;
 import dev.exitrl.task.space.BufferIndexes;
 import dev.exitrl.task.space.BufferStore;
 import dev.exitrl.task.space.ExperimentLocks;
@@ -46,7 +47,6 @@ class GroupService {
     private final ObjectMapper mapper;
     private final ExperimentLocks locks;
     private final InstanceStore instances;
-    private final BaseTaskStore baseTasks;
     private final BufferStore buffer;
     private final BufferIndexes indexes;
     private final Timer submitTimer;
@@ -54,13 +54,12 @@ class GroupService {
     private final Counter replays;
 
     GroupService(JdbcClient jdbc, ObjectMapper mapper, ExperimentLocks locks, InstanceStore instances,
-                 BaseTaskStore baseTasks, BufferStore buffer, BufferIndexes indexes, MeterRegistry meters) {
+                 BufferStore buffer, BufferIndexes indexes, MeterRegistry meters) {
         this.indexes = indexes;
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.locks = locks;
         this.instances = instances;
-        this.baseTasks = baseTasks;
         this.buffer = buffer;
         this.submitTimer = Timer.builder("exit.submit.latency").description("time to store a group and update the buffer")
                 .publishPercentileHistogram().register(meters);
@@ -75,22 +74,30 @@ class GroupService {
 
     private SubmitOutcome submitLocked(UUID experimentId, GroupController.SubmitGroup request) {
         var experiment = locks.lock(experimentId);
-        var replay = jdbc.sql("SELECT outcome::text FROM rollout_group WHERE experiment_id = ? AND idempotency_key = ?")
-                .param(experimentId).param(request.idempotencyKey()).query(String.class).optional();
+        var replay = jdbc.sql("SELECT id, outcome::text FROM rollout_group WHERE experiment_id = ? AND idempotency_key = ?")
+                .param(experimentId).param(request.idempotencyKey())
+                .query((rs, n) -> mapper.readValue(rs.getString(2), SubmitOutcome.class).withGroup(rs.getLong(1)))
+                .optional();
         if (replay.isPresent()) {
             replays.increment();
-            return mapper.readValue(replay.get(), SubmitOutcome.class).asReplay();
+            return replay.get().asReplay();
         }
-        if (experiment.status() != dev.exitrl.task.experiment.ExperimentStatus.RUNNING
-                && experiment.status() != dev.exitrl.task.experiment.ExperimentStatus.PAUSED) {
+        if (experiment.status() != ExperimentStatus.RUNNING && experiment.status() != ExperimentStatus.PAUSED) {
             throw new ConflictException("experiment " + experimentId + " is " + experiment.status()
                     + "; groups are accepted while it is RUNNING or PAUSED");
         }
-        var slot = jdbc.sql("SELECT instance_id, step_kind, group_id FROM lease_slot ls JOIN lease l ON l.id = ls.lease_id"
-                        + " WHERE l.id = ? AND l.experiment_id = ? AND ls.slot = ?")
+        var slot = jdbc.sql("""
+                        SELECT ls.instance_id, ls.step_kind, ls.group_id, t.base_task_id, t.history::text, t.leased_by,
+                               t.leased_until, b.payload::text
+                          FROM lease l
+                          JOIN lease_slot ls ON ls.lease_id = l.id
+                          JOIN task_instance t ON t.id = ls.instance_id
+                          JOIN base_task b ON b.id = t.base_task_id
+                         WHERE l.id = ? AND l.experiment_id = ? AND ls.slot = ?""")
                 .param(request.leaseId()).param(experimentId).param(request.slot())
                 .query((rs, n) -> new LeasedSlot(rs.getLong(1), StepKind.valueOf(rs.getString(2)),
-                        rs.getObject(3, Long.class)))
+                        rs.getObject(3, Long.class), rs.getLong(4), TaskJson.historyFromJson(rs.getString(5)),
+                        rs.getObject(6, UUID.class), rs.getTimestamp(7), TaskJson.baseTaskFromJson(rs.getString(8))))
                 .optional()
                 .orElseThrow(() -> new InvalidRequestException("slot", "lease " + request.leaseId()
                         + " of experiment " + experimentId + " has no slot " + request.slot()));
@@ -98,9 +105,7 @@ class GroupService {
             throw new ConflictException("slot " + request.slot() + " of lease " + request.leaseId()
                     + " was already submitted as group " + slot.groupId() + " under another idempotency key");
         }
-        var stored = instances.get(experimentId, slot.instanceId());
-        var task = baseTasks.byId(experimentId, stored.baseTaskId()).orElseThrow();
-        var parent = TaskInstance.of(task.task().ref(), stored.history());
+        var parent = TaskInstance.of(slot.task().ref(), slot.history());
         var config = experiment.config();
         if (request.rollouts().size() != config.rolloutsPerPrompt()) {
             throw new InvalidRequestException("rollouts", "must hold G = " + config.rolloutsPerPrompt()
@@ -109,57 +114,58 @@ class GroupService {
         var rollouts = rollouts(parent, request.rollouts());
         var group = new Group(parent, slot.stepKind(), new PolicyVersion(request.policyVersion()), rollouts);
         double score = LearnabilityScore.of(group.qualities());
-
-        long groupId = jdbc.sql("""
-                        INSERT INTO rollout_group (experiment_id, instance_id, lease_id, step_kind, policy_version, prompt,
-                                                   rollouts, score, idempotency_key, outcome)
-                        VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, '{}'::jsonb) RETURNING id""")
-                .param(experimentId).param(stored.id()).param(request.leaseId()).param(slot.stepKind().name())
-                .param(request.policyVersion()).param(request.prompt())
-                .param(mapper.writeValueAsString(new StoredRollouts(request.promptTokenIds(), request.rollouts())))
-                .param(score).param(request.idempotencyKey())
-                .query(Long.class).single();
+        // The parent stays leased only when another (newer) lease holds it; ours ends with this submit.
+        boolean ours = request.leaseId().equals(slot.leasedBy());
+        long parentLeasedUntil = ours || slot.leasedUntil() == null ? 0 : slot.leasedUntil().getTime();
 
         String parentOutcome = "not-buffered";
         int offered = 0;
         int added = 0;
-        int bufferSize = experiment.bufferSize();
         var index = indexes.forUpdate(experiment);
         if (config.usesBuffer()) {
             try (var session = buffer.open(experiment, index)) {
-                parentOutcome = id(session.rescore(stored.id(), score, experiment.policyVersion()));
+                parentOutcome = id(session.rescore(slot.instanceId(), score, experiment.policyVersion(), parentLeasedUntil));
                 if (config.selfIteration()) {
                     var random = new SplittableRandom(experiment.seed() ^ request.idempotencyKey().hashCode() * 0x9E3779B97F4A7C15L);
-                    for (TaskInstance child : Expansion.children(group, config.childPolicy(), random)) {
-                        Double quality = qualityOf(child.history(), rollouts);
-                        long childId = instances.upsert(experimentId, stored.baseTaskId(), stored.id(), child.history(),
-                                slot.stepKind(), quality);
+                    var children = Expansion.children(group, config.childPolicy(), random);
+                    var rows = children.stream().map(child -> new InstanceStore.NewInstance(slot.baseTaskId(),
+                            slot.instanceId(), child.history(), slot.stepKind(), qualityOf(child.history(), rollouts))).toList();
+                    for (var row : instances.upsertAll(experimentId, rows)) {
                         offered++;
-                        var result = session.offer(childId, score, experiment.policyVersion());
+                        var result = session.offer(row.id(), score, experiment.policyVersion(), row.leasedUntilMillis());
                         if (result == OfferResult.ADDED || result == OfferResult.REPLACED_MIN) added++;
                     }
                 }
-                bufferSize = session.size();
             }
         }
-        jdbc.sql("INSERT INTO training_queue (group_id, experiment_id, policy_version, state) VALUES (?, ?, ?, 'READY')")
-                .param(groupId).param(experimentId).param(request.policyVersion()).update();
-        jdbc.sql("UPDATE lease_slot SET group_id = ? WHERE lease_id = ? AND slot = ?")
-                .param(groupId).param(request.leaseId()).param(request.slot()).update();
-        int unleased = jdbc.sql("UPDATE task_instance SET leased_by = NULL, leased_until = NULL WHERE id = ? AND leased_by = ?")
-                .param(stored.id()).param(request.leaseId()).update();
-        if (unleased == 1) index.setLeasedUntil(stored.id(), 0);
+        if (ours) {
+            jdbc.sql("UPDATE task_instance SET leased_by = NULL, leased_until = NULL WHERE id = ?")
+                    .param(slot.instanceId()).update();
+            index.setLeasedUntil(slot.instanceId(), 0);
+        }
+        var outcome = new SubmitOutcome(0, slot.instanceId(), score, parentOutcome, offered, added, index.size(), false);
+        long groupId = jdbc.sql("""
+                        WITH g AS (
+                            INSERT INTO rollout_group (experiment_id, instance_id, lease_id, step_kind, policy_version, prompt,
+                                                       rollouts, score, idempotency_key, outcome)
+                            VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb) RETURNING id, experiment_id, policy_version)
+                        INSERT INTO training_queue (group_id, experiment_id, policy_version, state)
+                        SELECT id, experiment_id, policy_version, 'READY' FROM g
+                        RETURNING group_id""")
+                .param(experimentId).param(slot.instanceId()).param(request.leaseId()).param(slot.stepKind().name())
+                .param(request.policyVersion()).param(request.prompt())
+                .param(mapper.writeValueAsString(new StoredRollouts(request.promptTokenIds(), request.rollouts())))
+                .param(score).param(request.idempotencyKey()).param(mapper.writeValueAsString(outcome))
+                .query(Long.class).single();
         jdbc.sql("""
+                WITH s AS (UPDATE lease_slot SET group_id = ? WHERE lease_id = ? AND slot = ? RETURNING lease_id)
                 UPDATE lease SET status = 'COMPLETED', closed_at = now()
                  WHERE id = ? AND status = 'ACTIVE'
-                   AND NOT EXISTS (SELECT 1 FROM lease_slot WHERE lease_id = ? AND group_id IS NULL)""")
-                .param(request.leaseId()).param(request.leaseId()).update();
-
-        var outcome = new SubmitOutcome(groupId, stored.id(), score, parentOutcome, offered, added, bufferSize, false);
-        jdbc.sql("UPDATE rollout_group SET outcome = ?::jsonb WHERE id = ?")
-                .param(mapper.writeValueAsString(outcome)).param(groupId).update();
+                   AND NOT EXISTS (SELECT 1 FROM lease_slot WHERE lease_id = ? AND group_id IS NULL AND slot <> ?)""")
+                .param(groupId).param(request.leaseId()).param(request.slot())
+                .param(request.leaseId()).param(request.leaseId()).param(request.slot()).update();
         submits.increment();
-        return outcome;
+        return outcome.withGroup(groupId);
     }
 
     private List<Rollout> rollouts(TaskInstance parent, List<GroupController.RolloutResult> results) {
@@ -201,7 +207,8 @@ class GroupService {
         return result.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    private record LeasedSlot(long instanceId, StepKind stepKind, Long groupId) {}
+    private record LeasedSlot(long instanceId, StepKind stepKind, Long groupId, long baseTaskId, History history,
+                              UUID leasedBy, java.sql.Timestamp leasedUntil, BaseTask task) {}
 
     /** What the trainer needs of a group besides its row: prompt tokens and every rollout as submitted. */
     record StoredRollouts(List<Integer> promptTokenIds, List<GroupController.RolloutResult> rollouts) {}

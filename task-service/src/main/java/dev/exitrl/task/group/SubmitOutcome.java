@@ -15,6 +15,10 @@ package dev.exitrl.task.group;
  */
 public record SubmitOutcome(long groupId, long instanceId, double score, String parent, int childrenOffered,
                             int childrenAdded, int bufferSize, boolean replay) {
+    SubmitOutcome withGroup(long id) {
+        return new SubmitOutcome(id, instanceId, score, parent, childrenOffered, childrenAdded, bufferSize, replay);
+    }
+
     SubmitOutcome asReplay() {
         return new SubmitOutcome(groupId, instanceId, score, parent, childrenOffered, childrenAdded, bufferSize, true);
     }

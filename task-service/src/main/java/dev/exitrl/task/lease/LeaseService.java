@@ -19,6 +19,7 @@ import dev.exitrl.task.space.ExperimentLocks;
 import dev.exitrl.task.space.InstanceStore;
 import dev.exitrl.task.space.LockedExperiment;
 import dev.exitrl.task.space.StoredBaseTask;
+import dev.exitrl.task.space.StoredInstance;
 import dev.exitrl.task.web.ConflictException;
 import dev.exitrl.task.web.NotFoundException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,8 +55,10 @@ import org.springframework.transaction.annotation.Transactional;
  *   <li>Base-task draws are uniform over the training split. A drawn base task whose depth-0 instance is leased
  *       already is drawn again (up to {@value #BASE_TASK_REDRAWS} times), so no instance is ever leased twice at
  *       once; a slot that finds nothing free is left out (the lease then has fewer slots than asked for).</li>
- *   <li>Randomness: lease number L of an experiment draws from {@code SplittableRandom(seed, L)}, so the same
- *       sequence of leases and submits makes the same choices.</li>
+ *   <li>Randomness: lease number L of an experiment draws from streams keyed by {@code (seed, L)} (see
+ *       {@link Streams}), so the same sequence of leases and submits makes the same choices.</li>
+ *   <li>The database work is batched: whatever the lease size, it costs a fixed handful of statements (plus a
+ *       round per base-task redraw).</li>
  * </ul>
  */
 @Service
@@ -92,7 +95,7 @@ class LeaseService {
         reclaimExpired(experimentId);
         var config = experiment.config();
         long version = experiment.policyVersion();
-        var random = random(experiment.seed(), experiment.leaseCount());
+        var streams = new Streams(experiment.seed(), experiment.leaseCount());
 
         int trainTasks = baseTasks.count(experimentId, Split.TRAIN);
         if (trainTasks == 0) {
@@ -106,45 +109,99 @@ class LeaseService {
         BufferSampler sampler = config.bufferSampler();
         var draws = new DrawsWithoutReplacement(
                 pool.ids().isEmpty() ? new double[0] : sampler.probabilities(pool.candidates(), version));
-        Set<Long> taken = new HashSet<>();
-        var slots = new ArrayList<LeaseView.Slot>();
-        var sampled = new ArrayList<Long>();
 
+        // 1. Where each slot comes from: a buffer item or a base task (Algorithm 1, step 1).
+        var bufferPicks = new ArrayList<Long>();   // stored instance ids, in slot order
+        int basePicks = 0;
+        var order = new ArrayList<Boolean>();      // per slot: true = buffer
         for (int slot = 0; slot < size; slot++) {
             var source = InstanceChoice.choose(config.usesBuffer(), experiment.bufferSize(), config.bufferMinSize(),
-                    config.selectProbability(), random);
-            Chosen chosen = null;
-            if (source == InstanceChoice.Source.BUFFER && draws.hasMore()) {
-                long storedId = pool.ids().get(draws.next(random));
-                sampled.add(storedId);
-                chosen = selectFromBuffer(experimentId, storedId, random);
-                if (!taken.add(chosen.instanceId)) chosen = null;
-            } else {
-                chosen = drawBaseTask(experimentId, trainTasks, taken, random);
-                if (chosen != null) sampled.add(chosen.instanceId);
+                    config.selectProbability(), streams.choice);
+            boolean fromBuffer = source == InstanceChoice.Source.BUFFER && draws.hasMore();
+            if (fromBuffer) bufferPicks.add(pool.ids().get(draws.next(streams.choice)));
+            else basePicks++;
+            order.add(fromBuffer);
+        }
+
+        // 2. Buffer picks: read them in one query, then select a turn prefix (step 2).
+        Set<Long> taken = new HashSet<>();
+        var fromBuffer = new ArrayList<Chosen>();
+        if (!bufferPicks.isEmpty()) {
+            var stored = instances.byIds(experimentId, bufferPicks).stream()
+                    .collect(java.util.stream.Collectors.toMap(StoredInstance::id, i -> i));
+            var tasks = baseTasks.byIds(experimentId, stored.values().stream().map(StoredInstance::baseTaskId).toList());
+            for (long id : bufferPicks) {
+                var instance = stored.get(id);
+                var task = tasks.get(instance.baseTaskId());
+                var selected = Selection.select(TaskInstance.of(task.task().ref(), instance.history()), streams.selection);
+                long selectedId = selected.history().equals(instance.history()) ? id
+                        : instances.upsert(experimentId, instance.baseTaskId(), instance.parentId(), selected.history(), null, null);
+                fromBuffer.add(taken.add(selectedId) ? new Chosen(selectedId, task, selected.history(), true) : null);
             }
+        }
+
+        // 3. Base-task picks: uniform over the training split; a task whose depth-0 instance is leased (or already in
+        //    this lease) is drawn again, in rounds, each round one query for the tasks and one for their instances.
+        var fromBase = new ArrayList<Chosen>();
+        var pending = new ArrayList<Integer>();
+        for (int i = 0; i < basePicks; i++) {
+            fromBase.add(null);
+            pending.add(i);
+        }
+        for (int round = 0; round < BASE_TASK_REDRAWS && !pending.isEmpty(); round++) {
+            var ordinals = new ArrayList<Integer>();
+            for (int ignored : pending) ordinals.add(InstanceChoice.baseTaskIndex(trainTasks, streams.choice));
+            var tasks = baseTasks.byOrdinals(experimentId, Split.TRAIN, new HashSet<>(ordinals));
+            var rows = ordinals.stream().map(o -> new InstanceStore.NewInstance(tasks.get(o).id(), null,
+                    History.empty(), null, null)).toList();
+            var upserted = instances.upsertAll(experimentId, rows);
+            var stillPending = new ArrayList<Integer>();
+            for (int k = 0; k < pending.size(); k++) {
+                var row = upserted.get(k);
+                if (row.leasedUntilMillis() < nowMillis && taken.add(row.id())) {
+                    fromBase.set(pending.get(k), new Chosen(row.id(), tasks.get(ordinals.get(k)), History.empty(), false));
+                } else {
+                    stillPending.add(pending.get(k));
+                }
+            }
+            pending = stillPending;
+        }
+
+        // 4. Step kinds (step 3) and prompts, in slot order; slots that found nothing free are left out.
+        var slots = new ArrayList<LeaseView.Slot>();
+        var sampled = new ArrayList<Long>(bufferPicks);
+        int b = 0;
+        int t = 0;
+        for (boolean buffered : order) {
+            Chosen chosen = buffered ? fromBuffer.get(b++) : fromBase.get(t++);
             if (chosen == null) continue;
+            if (!buffered) sampled.add(chosen.instanceId);
             var instance = TaskInstance.of(chosen.task.task().ref(), chosen.history);
-            StepKind kind = StepKindChoice.choose(instance, config.effectiveDivergeProbability(), false, random);
+            StepKind kind = StepKindChoice.choose(instance, config.effectiveDivergeProbability(), false, streams.kinds);
             String prompt = experiment.domain().renderPrompt(chosen.task.task(), kind, chosen.history);
             slots.add(new LeaseView.Slot(slots.size(), chosen.instanceId, instance.depth(), kind, chosen.fromBuffer,
                     TaskJson.toTree(chosen.task.task()), TaskJson.toTree(chosen.history), prompt));
         }
 
+        // 5. Record the lease: four statements whatever its size.
         UUID leaseId = UUID.randomUUID();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Duration duration = durationSeconds != null ? Duration.ofSeconds(durationSeconds) : properties.leaseDuration();
         Instant expiresAt = now.plus(duration);
-        jdbc.sql("INSERT INTO lease (id, experiment_id, worker_id, policy_version, status, created_at, expires_at)"
-                        + " VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?)")
-                .param(leaseId).param(experimentId).param(workerId).param(version)
-                .param(java.sql.Timestamp.from(now)).param(java.sql.Timestamp.from(expiresAt)).update();
-        for (var s : slots) {
-            jdbc.sql("INSERT INTO lease_slot (lease_id, slot, instance_id, step_kind, from_buffer) VALUES (?, ?, ?, ?, ?)")
-                    .param(leaseId).param(s.slot()).param(s.instanceId()).param(s.stepKind().name())
-                    .param(s.fromBuffer()).update();
-        }
         Long[] leasedIds = slots.stream().map(LeaseView.Slot::instanceId).toArray(Long[]::new);
+        jdbc.sql("""
+                        WITH l AS (
+                            INSERT INTO lease (id, experiment_id, worker_id, policy_version, status, created_at, expires_at)
+                            VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?) RETURNING id)
+                        INSERT INTO lease_slot (lease_id, slot, instance_id, step_kind, from_buffer)
+                        SELECT l.id, s.slot - 1, s.instance_id, s.step_kind, s.from_buffer
+                          FROM l, unnest(?::bigint[], ?::text[], ?::boolean[]) WITH ORDINALITY AS s(instance_id, step_kind, from_buffer, slot)""")
+                .param(leaseId).param(experimentId).param(workerId).param(version)
+                .param(java.sql.Timestamp.from(now)).param(java.sql.Timestamp.from(expiresAt))
+                .param(leasedIds)
+                .param(slots.stream().map(s -> s.stepKind().name()).toArray(String[]::new))
+                .param(slots.stream().map(LeaseView.Slot::fromBuffer).toArray(Boolean[]::new))
+                .update();
         jdbc.sql("UPDATE task_instance SET leased_by = ?, leased_until = ? WHERE id = ANY(?)")
                 .param(leaseId).param(java.sql.Timestamp.from(expiresAt)).param(leasedIds).update();
         for (long leased : leasedIds) index.setLeasedUntil(leased, expiresAt.toEpochMilli());
@@ -182,30 +239,22 @@ class LeaseService {
                 .param(experimentId).update();
     }
 
-    static SplittableRandom random(long seed, long leaseNumber) {
-        // Two independent streams keyed by (seed, lease number): a SplitMix-style mix of both.
-        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + leaseNumber * 0xC2B2AE3D27D4EB4FL + leaseNumber);
-    }
+    /**
+     * The random streams of lease number L: one for sources and draws, one for turn-prefix selection, one for step
+     * kinds. Each is a SplittableRandom keyed by (seed, L, stream), so batching the database work in phases does
+     * not change which numbers each decision sees.
+     */
+    static final class Streams {
+        final SplittableRandom choice;
+        final SplittableRandom selection;
+        final SplittableRandom kinds;
 
-    private Chosen selectFromBuffer(UUID experimentId, long storedId, SplittableRandom random) {
-        var stored = instances.get(experimentId, storedId);
-        StoredBaseTask task = baseTasks.byId(experimentId, stored.baseTaskId()).orElseThrow();
-        var selected = Selection.select(TaskInstance.of(task.task().ref(), stored.history()), random);
-        long selectedId = selected.history().equals(stored.history()) ? storedId
-                : instances.upsert(experimentId, stored.baseTaskId(), stored.parentId(), selected.history(), null, null);
-        return new Chosen(selectedId, task, selected.history(), true);
-    }
-
-    private Chosen drawBaseTask(UUID experimentId, int trainTasks, Set<Long> taken, SplittableRandom random) {
-        for (int attempt = 0; attempt < BASE_TASK_REDRAWS; attempt++) {
-            int ordinal = InstanceChoice.baseTaskIndex(trainTasks, random);
-            StoredBaseTask task = baseTasks.byOrdinal(experimentId, Split.TRAIN, ordinal);
-            long instanceId = instances.upsert(experimentId, task.id(), null, History.empty(), null, null);
-            boolean leased = jdbc.sql("SELECT leased_by IS NOT NULL AND leased_until >= now() FROM task_instance WHERE id = ?")
-                    .param(instanceId).query(Boolean.class).single();
-            if (!leased && taken.add(instanceId)) return new Chosen(instanceId, task, History.empty(), false);
+        Streams(long seed, long leaseNumber) {
+            var root = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + leaseNumber * 0xC2B2AE3D27D4EB4FL + leaseNumber);
+            choice = root.split();
+            selection = root.split();
+            kinds = root.split();
         }
-        return null;
     }
 
     /** The baseline: every free buffered row, read per lease in insertion order (what the index mirrors). */

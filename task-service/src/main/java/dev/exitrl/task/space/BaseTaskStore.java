@@ -69,6 +69,21 @@ public class BaseTaskStore {
                 .query(ROW).single();
     }
 
+    /** Tasks by row id, for many ids in one query. */
+    public Map<Long, StoredBaseTask> byIds(UUID experimentId, java.util.Collection<Long> ids) {
+        return jdbc.sql("SELECT id, ordinal, payload::text AS payload FROM base_task WHERE experiment_id = ? AND id = ANY(?)")
+                .param(experimentId).param(ids.toArray(Long[]::new)).query(ROW).list().stream()
+                .collect(Collectors.toMap(StoredBaseTask::id, t -> t));
+    }
+
+    /** Tasks of a split by ordinal, for many ordinals in one query. */
+    public Map<Integer, StoredBaseTask> byOrdinals(UUID experimentId, Split split, java.util.Collection<Integer> ordinals) {
+        return jdbc.sql("SELECT id, ordinal, payload::text AS payload FROM base_task"
+                        + " WHERE experiment_id = ? AND split = ? AND ordinal = ANY(?)")
+                .param(experimentId).param(splitName(split)).param(ordinals.toArray(Integer[]::new)).query(ROW).list()
+                .stream().collect(Collectors.toMap(StoredBaseTask::ordinal, t -> t));
+    }
+
     public Optional<StoredBaseTask> byId(UUID experimentId, long id) {
         return jdbc.sql("SELECT id, ordinal, payload::text AS payload FROM base_task WHERE experiment_id = ? AND id = ?")
                 .param(experimentId).param(id).query(ROW).optional();

@@ -24,7 +24,10 @@ public final class BufferIndex {
     private double[] scores = new double[16];
     private long[] lastSampled = new long[16];
     private long[] leasedUntilMillis = new long[16];
+    private long[] insertionSeqs = new long[16];
     private boolean[] alive = new boolean[16];
+    /** Eviction order: lowest score first, then oldest insertion (exit-core's BufferPolicy.EVICTION_ORDER). */
+    private final java.util.TreeSet<Key> evictionOrder = new java.util.TreeSet<>();
     private int length;
     private int live;
     private final Map<Long, Integer> positions = new HashMap<>();
@@ -45,12 +48,31 @@ public final class BufferIndex {
         return live;
     }
 
-    /** Appends an instance that entered the buffer (insertion order). */
-    public void add(long id, double score, long lastSampledVersion, long leasedUntil) {
+    /** An item's place in the eviction order. */
+    public record Key(double score, long insertionSeq, long id) implements Comparable<Key> {
+        @Override
+        public int compareTo(Key other) {
+            int byScore = Double.compare(score, other.score);
+            return byScore != 0 ? byScore : Long.compare(insertionSeq, other.insertionSeq);
+        }
+    }
+
+    /** The next victim: the lowest score, the oldest insertion among equals. */
+    public Key minimum() {
+        return evictionOrder.first();
+    }
+
+    /** Appends an instance that entered the buffer with {@code insertionSeq} (larger than any indexed one). */
+    public void add(long id, double score, long lastSampledVersion, long leasedUntil, long insertionSeq) {
         if (positions.containsKey(id)) throw new IllegalStateException("instance " + id + " is indexed already");
+        if (length > 0 && insertionSeq <= insertionSeqs[length - 1]) {
+            throw new IllegalStateException("insertion sequence " + insertionSeq + " is not after " + insertionSeqs[length - 1]);
+        }
         if (length == ids.length) grow();
         ids[length] = id;
         scores[length] = score;
+        insertionSeqs[length] = insertionSeq;
+        evictionOrder.add(new Key(score, insertionSeq, id));
         lastSampled[length] = lastSampledVersion;
         leasedUntilMillis[length] = leasedUntil;
         alive[length] = true;
@@ -62,6 +84,7 @@ public final class BufferIndex {
     public void remove(long id) {
         Integer at = positions.remove(id);
         if (at == null) return;
+        evictionOrder.remove(new Key(scores[at], insertionSeqs[at], id));
         alive[at] = false;
         live--;
         if (length > 64 && live < length / 2) compact();
@@ -69,7 +92,10 @@ public final class BufferIndex {
 
     public void setScore(long id, double score) {
         Integer at = positions.get(id);
-        if (at != null) scores[at] = score;
+        if (at == null) return;
+        evictionOrder.remove(new Key(scores[at], insertionSeqs[at], id));
+        scores[at] = score;
+        evictionOrder.add(new Key(score, insertionSeqs[at], id));
     }
 
     public void markSampled(long id, long policyVersion) {
@@ -84,6 +110,11 @@ public final class BufferIndex {
 
     public boolean contains(long id) {
         return positions.containsKey(id);
+    }
+
+    /** The indexed score of a buffered instance. */
+    public double score(long id) {
+        return scores[positions.get(id)];
     }
 
     /** Buffered instances not leased at {@code nowMillis}, in insertion order: ids and what the sampler sees. */
@@ -112,6 +143,7 @@ public final class BufferIndex {
         scores = Arrays.copyOf(scores, capacity);
         lastSampled = Arrays.copyOf(lastSampled, capacity);
         leasedUntilMillis = Arrays.copyOf(leasedUntilMillis, capacity);
+        insertionSeqs = Arrays.copyOf(insertionSeqs, capacity);
         alive = Arrays.copyOf(alive, capacity);
     }
 
@@ -123,6 +155,7 @@ public final class BufferIndex {
             scores[to] = scores[from];
             lastSampled[to] = lastSampled[from];
             leasedUntilMillis[to] = leasedUntilMillis[from];
+            insertionSeqs[to] = insertionSeqs[from];
             alive[to] = true;
             positions.put(ids[to], to);
             to++;

@@ -43,14 +43,15 @@ public class BufferIndexes {
     private BufferIndex load(UUID experimentId, long version) {
         var index = new BufferIndex(version);
         jdbc.sql("""
-                SELECT id, score, coalesce(last_sampled_version, 0), leased_until
+                SELECT id, score, coalesce(last_sampled_version, 0), leased_until, insertion_seq
                   FROM task_instance
                  WHERE experiment_id = ? AND in_buffer
                  ORDER BY insertion_seq""")
                 .param(experimentId)
                 .query(rs -> {
                     Timestamp leased = rs.getTimestamp(4);
-                    index.add(rs.getLong(1), rs.getDouble(2), rs.getLong(3), leased == null ? 0 : leased.getTime());
+                    index.add(rs.getLong(1), rs.getDouble(2), rs.getLong(3), leased == null ? 0 : leased.getTime(),
+                            rs.getLong(5));
                 });
         return index;
     }
