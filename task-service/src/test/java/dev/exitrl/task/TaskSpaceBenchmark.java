@@ -69,7 +69,8 @@ class TaskSpaceBenchmark {
                 rows.add(new Row("exit-core InMemoryBuffer sample 128 (ms)", size, fmt(memory)));
                 rows.add(new Row("lease p50: index / in-memory reference", size, fmt(pct(withIndex, 50) / memory) + "x"));
 
-                rows.add(new Row("submit groups/s (4 clients, G=8)", size, fmt(submitThroughput(api, id, 4, 400))));
+                rows.add(new Row("submit groups/s (4 clients, G=8, one per request)", size, fmt(submitThroughput(api, id, 4, 400, false))));
+                rows.add(new Row("submit groups/s (4 clients, G=8, a lease's 8 per request)", size, fmt(submitThroughput(api, id, 4, 400, true))));
                 System.gc();
                 var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1e6;
                 rows.add(new Row("heap used by both services + bench (MB)", size, fmt(heap)));
@@ -151,7 +152,8 @@ class TaskSpaceBenchmark {
         return best;
     }
 
-    private static double submitThroughput(TaskSpaceApi api, UUID id, int clients, int groupsPerClient) throws Exception {
+    private static double submitThroughput(TaskSpaceApi api, UUID id, int clients, int groupsPerClient, boolean batched)
+            throws Exception {
         var pool = Executors.newFixedThreadPool(clients);
         var done = new AtomicInteger();
         long start = System.nanoTime();
@@ -163,18 +165,22 @@ class TaskSpaceBenchmark {
                 int n = 0;
                 while (n < groupsPerClient) {
                     var lease = api.ok("/api/experiments/" + id + "/leases", Map.of("workerId", "c" + client, "size", 8));
+                    var batch = new ArrayList<Map<String, Object>>();
                     for (var slot : lease.get("slots")) {
                         var rollouts = new ArrayList<Map<String, Object>>();
                         for (int i = 0; i < 8; i++) {
                             double q = random.nextInt(5) / 4.0;
                             rollouts.add(Map.of("response", "Answer: " + random.nextInt(1000), "quality", q, "reward", q));
                         }
-                        api.ok("/api/experiments/" + id + "/groups", Map.of("idempotencyKey", "b" + client + "-" + n + "-" + System.nanoTime(),
+                        var group = Map.<String, Object>of("idempotencyKey", "b" + client + "-" + n + "-" + System.nanoTime(),
                                 "leaseId", lease.get("leaseId").asString(), "slot", slot.get("slot").asInt(),
-                                "policyVersion", 0, "prompt", "p", "rollouts", rollouts));
+                                "policyVersion", 0, "prompt", "p", "rollouts", rollouts);
+                        if (batched) batch.add(group);
+                        else api.ok("/api/experiments/" + id + "/groups", group);
                         n++;
                         done.incrementAndGet();
                     }
+                    if (batched && !batch.isEmpty()) api.ok("/api/experiments/" + id + "/groups/batch", Map.of("groups", batch));
                 }
                 return null;
             }));

@@ -97,6 +97,36 @@ class TaskSpaceFlowTest extends TaskServiceTestBase {
     }
 
     @Test
+    void batchSubmitIsOneTransaction() {
+        UUID id = api.runningExperiment(SMALL_EXIT);
+        api.ok("/api/experiments/" + id + "/base-tasks/generate",
+                Map.of("seed", 5, "difficulty", 1, "trainCount", 10, "testCount", 0));
+        String leaseId = api.ok("/api/experiments/" + id + "/leases", Map.of("workerId", "w", "size", 3))
+                .get("leaseId").asString();
+        var bad = api.post("/api/experiments/" + id + "/groups/batch", Map.of("groups", List.of(
+                submit("x0", leaseId, 0, 0, 1, 0, 1), submit("x1", leaseId, 1, 0, 1, 0, 2))));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(fields(bad.body())).containsExactly("groups[1].rollouts[3].quality");
+        assertThat(groupCount(id)).isZero();
+
+        var unknownSlot = api.post("/api/experiments/" + id + "/groups/batch", Map.of("groups", List.of(
+                submit("y0", leaseId, 0, 0, 1, 0, 1), submit("y1", leaseId, 7, 0, 1, 0, 1))));
+        assertThat(unknownSlot.status()).isEqualTo(400);
+        assertThat(fields(unknownSlot.body())).containsExactly("groups[1].slot");
+        assertThat(groupCount(id)).isZero(); // the first group of that batch was rolled back too
+
+        var outcomes = api.post("/api/experiments/" + id + "/groups/batch", Map.of("groups", List.of(
+                submit("z0", leaseId, 0, 0, 1, 0, 1), submit("z1", leaseId, 1, 1, 1, 1, 1), submit("z2", leaseId, 2, 0, 0, 0, 1))));
+        assertThat(outcomes.status()).isEqualTo(200);
+        assertThat(outcomes.body().size()).isEqualTo(3);
+        assertThat(outcomes.body().get(1).get("score").asDouble()).isZero();
+        assertThat(outcomes.body().get(2).get("score").asDouble()).isEqualTo(0.1875);
+        assertThat(groupCount(id)).isEqualTo(3);
+        assertThat(jdbc.sql("SELECT status FROM lease WHERE id = ?::uuid").param(leaseId).query(String.class).single())
+                .isEqualTo("COMPLETED");
+    }
+
+    @Test
     void badInputIsA400NamingEveryField() {
         var response = api.post("/api/experiments",
                 "{\"name\":\"x\",\"config\":{\"domain\":\"countdown\",\"preset\":\"exit\",\"rolloutsPerPrompt\":1,\"kappa\":-2}}");

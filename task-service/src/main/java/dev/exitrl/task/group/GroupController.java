@@ -55,8 +55,16 @@ class GroupController {
                          double reward, String feedback, JsonNode history, List<Integer> tokenIds,
                          List<Double> logProbs) {}
 
+    /** Several groups (e.g. all of a lease) in one request and one transaction; each keeps its own idempotency key. */
+    record SubmitGroups(@NotNull @Size(min = 1, max = 4096) List<@Valid @NotNull SubmitGroup> groups) {}
+
     @PostMapping
     SubmitOutcome submit(@PathVariable UUID experimentId, @Valid @RequestBody SubmitGroup request) {
         return groups.submit(experimentId, request);
+    }
+
+    @PostMapping("/batch")
+    List<SubmitOutcome> submitAll(@PathVariable UUID experimentId, @Valid @RequestBody SubmitGroups request) {
+        return groups.submitAll(experimentId, request.groups());
     }
 }

@@ -72,6 +72,23 @@ class GroupService {
         return submitTimer.record(() -> submitLocked(experimentId, request));
     }
 
+    /** Submits several groups in one transaction: all are stored, or (on any error) none. */
+    @Transactional
+    public List<SubmitOutcome> submitAll(UUID experimentId, List<GroupController.SubmitGroup> requests) {
+        var outcomes = new ArrayList<SubmitOutcome>();
+        for (int i = 0; i < requests.size(); i++) {
+            var request = requests.get(i);
+            try {
+                outcomes.add(submitTimer.record(() -> submitLocked(experimentId, request)));
+            } catch (InvalidRequestException e) {
+                String prefix = "groups[" + i + "].";
+                throw new InvalidRequestException(e.errors().stream()
+                        .map(f -> new FieldError(prefix + f.field(), f.message())).toList());
+            }
+        }
+        return outcomes;
+    }
+
     private SubmitOutcome submitLocked(UUID experimentId, GroupController.SubmitGroup request) {
         var experiment = locks.lock(experimentId);
         var replay = jdbc.sql("SELECT id, outcome::text FROM rollout_group WHERE experiment_id = ? AND idempotency_key = ?")
