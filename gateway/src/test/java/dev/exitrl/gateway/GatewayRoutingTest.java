@@ -49,7 +49,7 @@ class GatewayRoutingTest {
     @CsvSource({
         "GET,  /api/experiments/42?view=full, task-service",
         "POST, /api/experiments,              task-service",
-        "GET,  /api/tasks/buffer/stats,       task-service",
+        "GET,  /api/experiments/9/buffer/stats, task-service",
         "GET,  /api/evaluations/7/results,    task-service",
         "POST, /api/rollouts/workers/w1/pull, rollout-service",
         "GET,  /api/trainer/status,           trainer-service",
@@ -77,7 +77,7 @@ class GatewayRoutingTest {
     void unknownPathIsNotForwarded() throws Exception {
         int before = TASKS.received.size() + ROLLOUTS.received.size() + TRAINER.received.size();
         var response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/nowhere")).build(),
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/tasks/1")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(TASKS.received.size() + ROLLOUTS.received.size() + TRAINER.received.size()).isEqualTo(before);
