@@ -1,0 +1,14 @@
+package dev.exitrl.policy.model;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * What every layer of one forward call shares: rotary rows, the additive attention mask and the cache.
+ *
+ * @param cos (B, S, 1, Dh) rotary cosines for the new positions
+ * @param sin (B, S, 1, Dh) rotary sines
+ * @param mask (B, 1, 1, S, T) additive mask: 0 where a query may attend, a large negative value elsewhere
+ * @param cache the request's KV cache, or null for a cache-free (training / recompute) pass
+ * @param cacheStart cache slot of the first new position
+ */
+record ForwardState(NDArray cos, NDArray sin, NDArray mask, KvCache cache, int cacheStart) {}

@@ -1,0 +1,52 @@
+package dev.exitrl.policy.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Root-mean-square layer norm (Zhang and Sennrich 2019) as Llama and Qwen2 use it:
+ * {@code y = w * x / sqrt(mean(x^2) + eps)}, no centring and no bias.
+ *
+ * <p>Dimensions: B batch, S positions, D hidden size.
+ */
+public final class RmsNorm extends AbstractBlock {
+
+  private final Parameter weight;
+  private final float eps;
+  private final int axis;
+
+  RmsNorm(int hiddenSize, double eps) {
+    this.eps = (float) eps;
+    this.axis = 2; // (B, S, D): DJL wants positive axes
+    this.weight = addParameter(
+        Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT).build());
+  }
+
+  Parameter weight() {
+    return weight;
+  }
+
+  /** Normalises the last axis of {@code x}. The result is attached to x's manager, never the model's. */
+  NDArray apply(NDArray x) { // x: (B, S, D)
+    NDArray meanSquare = x.square().mean(new int[] {axis}, true); // (B, S, 1)
+    NDArray inverseRms = meanSquare.add(eps).pow(-0.5f); // (B, S, 1)
+    // Out-of-place ops only: the same code runs under autograd, where in-place writes break backward.
+    return x.mul(inverseRms).mul(weight.getArray()); // (B, S, D)
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+    return new NDList(apply(inputs.singletonOrThrow()));
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return inputShapes;
+  }
+}
