@@ -24,7 +24,6 @@ public final class Attention extends AbstractBlock {
   private final int heads;
   private final int kvHeads;
   private final int headDim;
-  private final float scale;
   private final Parameter qkv; // (qkvRows, D)
   private final Parameter qkvBias; // (qkvRows) or null
   private final Parameter out; // (D, H * Dh)
@@ -33,7 +32,6 @@ public final class Attention extends AbstractBlock {
     this.heads = config.numHeads();
     this.kvHeads = config.numKvHeads();
     this.headDim = config.headDim();
-    this.scale = (float) (1.0 / Math.sqrt(headDim));
     this.qkv = addParameter(Parameter.builder().setName("qkv_proj").setType(Parameter.Type.WEIGHT).build());
     this.qkvBias = config.attentionBias()
         ? addParameter(Parameter.builder().setName("qkv_bias").setType(Parameter.Type.BIAS).build())
@@ -77,7 +75,7 @@ public final class Attention extends AbstractBlock {
     long t = k.getShape().get(2);
     NDArray grouped = q.reshape(b, kvHeads, groups * s, headDim); // (B, Hkv, G * S, Dh)
     NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2)) // (B, Hkv, G * S, T)
-        .mul(scale)
+        .mul(state.constants().scale())
         .reshape(b, kvHeads, groups, s, t)
         .add(state.mask()); // (B, Hkv, G, S, T)
     NDArray probs = scores.softmax(4).reshape(b, kvHeads, groups * s, t); // (B, Hkv, G * S, T)

@@ -39,6 +39,7 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
   private final RmsNorm norm;
   private final Parameter lmHead; // (V, D) or null when tied to embed
   private final Rope rope;
+  private final ForwardState.Constants constants;
 
   private CausalLm(ModelConfig config, Device device, DataType dtype) {
     if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) {
@@ -57,6 +58,9 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
         ? null
         : addParameter(Parameter.builder().setName("lm_head").setType(Parameter.Type.WEIGHT).build());
     this.rope = new Rope(manager, config.headDim(), config.ropeTheta(), config.maxPositionEmbeddings(), dtype);
+    this.constants = new ForwardState.Constants(
+        manager.create((float) config.rmsNormEps()).toType(dtype, false),
+        manager.create((float) (1.0 / Math.sqrt(config.headDim()))).toType(dtype, false));
   }
 
   /** A model with Hugging Face weights (FLOAT32 arrays keyed by HF tensor names). */
@@ -122,7 +126,7 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
   public NDArray forward(
       NDArray ids, NDArray positions, NDArray mask, KvCache cache, int cacheStart, boolean lastOnly) {
     long s = ids.getShape().get(1);
-    ForwardState state = new ForwardState(rope.cos(positions), rope.sin(positions), mask, cache, cacheStart);
+    ForwardState state = new ForwardState(rope.cos(positions), rope.sin(positions), mask, cache, cacheStart, constants);
     NDArray x = Embedding.embedding(ids, embed.getArray(), SparseFormat.DENSE).head(); // (B, S, D)
     for (DecoderLayer layer : layers) {
       x = layer.apply(x, rope, state); // (B, S, D)
@@ -130,7 +134,7 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
     if (lastOnly && s > 1) {
       x = x.get(new NDIndex(":, {}:, :", s - 1)); // (B, 1, D)
     }
-    NDArray h = norm.apply(x); // (B, S', D)
+    NDArray h = norm.apply(x, constants.eps()); // (B, S', D)
     NDArray logits = Linear.linear(h, outputWeight().getArray()).head(); // (B, S', V)
     return dtype == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
   }

@@ -46,8 +46,9 @@ public final class DecoderLayer extends AbstractBlock {
   }
 
   NDArray apply(NDArray x, Rope rope, ForwardState state) { // x: (B, S, D)
-    NDArray h = x.add(attention.apply(inputNorm.apply(x), rope, state, index)); // (B, S, D)
-    return h.add(mlp.apply(postAttentionNorm.apply(h))); // (B, S, D)
+    NDArray eps = state.constants().eps();
+    NDArray h = x.add(attention.apply(inputNorm.apply(x, eps), rope, state, index)); // (B, S, D)
+    return h.add(mlp.apply(postAttentionNorm.apply(h, eps))); // (B, S, D)
   }
 
   @Override

@@ -32,17 +32,20 @@ public final class RmsNorm extends AbstractBlock {
   }
 
   /** Normalises the last axis of {@code x}. The result is attached to x's manager, never the model's. */
-  NDArray apply(NDArray x) { // x: (B, S, D)
+  NDArray apply(NDArray x, NDArray epsConstant) { // x: (B, S, D); epsConstant: ()
     NDArray meanSquare = x.square().mean(new int[] {axis}, true); // (B, S, 1)
-    NDArray inverseRms = meanSquare.add(eps).pow(-0.5f); // (B, S, 1)
+    NDArray rms = meanSquare.add(epsConstant).sqrt(); // (B, S, 1)
     // Out-of-place ops only: the same code runs under autograd, where in-place writes break backward.
-    return x.mul(inverseRms).mul(weight.getArray()); // (B, S, D)
+    return x.div(rms).mul(weight.getArray()); // (B, S, D)
   }
 
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    return new NDList(apply(inputs.singletonOrThrow()));
+    NDArray x = inputs.singletonOrThrow();
+    try (NDArray eps1 = x.getManager().create(eps).toType(x.getDataType(), false)) {
+      return new NDList(apply(x, eps1));
+    }
   }
 
   @Override
