@@ -24,6 +24,7 @@ public final class PolicyCli {
   static final String USAGE = """
       usage:
         inspect --model DIR --text TEXT [--max-new-tokens N] [--device auto|cpu|gpu]
+        (every command also takes --threads N: libtorch intra-op CPU threads)
         bench --config CONFIG_JSON [--device auto|cpu|gpu] [--dtype fp32|fp16] [--batch B] [--prompt-len P]
               [--new-tokens N] [--mode cache|recompute|both] [--seed S]
         bench-train --config CONFIG_JSON [--device auto|cpu|gpu] [--batch B] [--seq-len T] [--micro-batch M]
@@ -44,6 +45,12 @@ public final class PolicyCli {
     }
     try {
       Map<String, String> opts = options(args);
+      if (opts.containsKey("threads")) {
+        // Read by DJL when the engine starts, so it must be set before the first NDArray.
+        int threads = intOption(opts, "threads", 1, 1, 1024);
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+      }
       Object result = switch (args[0]) {
         case "inspect" -> inspect(opts);
         case "bench" -> Bench.generation(opts);

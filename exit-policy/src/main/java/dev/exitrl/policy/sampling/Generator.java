@@ -131,13 +131,18 @@ public final class Generator {
             NDArray mask = step.create(prefillMask, new Shape(b, 1, 1, p, p)).toType(dtype, false);
             logits = model.forward(inIds, inPos, mask, cache, 0, true);
           } else if (useCache) {
+            // An op's result lands in its first operand's manager: move the input into this step's manager so
+            // the whole forward pass is freed with the step.
+            nextInput.attach(step);
             int keys = p + t; // cache holds P + t - 1 entries; this step adds one
-            NDArray inPos = lengthArr.add(step.create((long) (t - 1))); // (B, 1)
-            inPos.attach(step);
+            NDArray inPos = step.create((long) (t - 1)).add(lengthArr); // (B, 1)
             NDArray mask = keyMaskArr.get(new NDIndex(":, :{}", keys)); // (B, T')
             mask.attach(step);
             logits = model.forward(nextInput, inPos, mask.reshape(b, 1, 1, 1, keys), cache, keys - 1, true);
           } else {
+            // The step owns this step's sequence (and so every activation); the grown copy goes back to gen below.
+            sequence.attach(step);
+            allPositions.attach(step);
             int len = p + t;
             NDArray mask = causal.get(new NDIndex(":, :, :, :{}, :{}", len, len)); // (1, 1, 1, S, S)
             mask.attach(step);
@@ -178,18 +183,13 @@ public final class Generator {
           }
           NDArray next = picked.ids().reshape(b, 1); // (B, 1)
           if (useCache) {
-            if (nextInput != null) {
-              nextInput.close();
-            }
             next.attach(gen);
             nextInput = next;
           } else {
             NDArray grown = sequence.concat(next, 1); // (B, S + 1)
-            NDArray grownPos = allPositions.concat(lengthArr.add(step.create((long) t)), 1); // (B, S + 1)
+            NDArray grownPos = allPositions.concat(step.create((long) t).add(lengthArr), 1); // (B, S + 1)
             grown.attach(gen);
             grownPos.attach(gen);
-            sequence.close();
-            allPositions.close();
             sequence = grown;
             allPositions = grownPos;
           }

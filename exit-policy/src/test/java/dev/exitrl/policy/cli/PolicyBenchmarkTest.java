@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * with full recompute in the same run, GRPO training tokens/s, and peak RSS. Run with {@code -Pbench}.
  */
 @Tag("bench")
-class PolicyBenchmark {
+class PolicyBenchmarkTest {
 
   @Test
   void tinyPreset() {
