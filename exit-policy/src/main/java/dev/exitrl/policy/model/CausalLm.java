@@ -243,39 +243,55 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
       throw new IllegalArgumentException("checkpoint does not match " + config.architecture() + ": "
           + String.join("; ", problems));
     }
-    try (NDManager tmp = manager.newSubManager()) {
-      for (Map.Entry<String, Parameter> e : namedParameters().entrySet()) {
+    for (Map.Entry<String, Parameter> e : namedParameters().entrySet()) {
+      // One sub-manager per weight, so loading a large model holds one weight's temporaries at a time.
+      try (NDManager tmp = manager.newSubManager()) {
         String name = e.getKey();
-        NDArray value;
+        NDArray value; // a fresh array in tmp
         if (name.contains("qkv_proj")) {
           String suffix = name.endsWith(".bias") ? "bias" : "weight";
           String p = name.substring(0, name.indexOf("qkv_proj"));
-          value = onDevice(tmp, tensors.get(p + "q_proj." + suffix), tensors.get(p + "k_proj." + suffix),
+          value = fresh(tmp, tensors.get(p + "q_proj." + suffix), tensors.get(p + "k_proj." + suffix),
               tensors.get(p + "v_proj." + suffix));
         } else if (name.contains("gate_up_proj")) {
           String p = name.substring(0, name.indexOf("gate_up_proj"));
-          value = onDevice(tmp, tensors.get(p + "gate_proj.weight"), tensors.get(p + "up_proj.weight"));
+          value = fresh(tmp, tensors.get(p + "gate_proj.weight"), tensors.get(p + "up_proj.weight"));
         } else {
-          value = onDevice(tmp, tensors.get(name));
+          value = fresh(tmp, tensors.get(name));
         }
-        assign(e.getValue(), value.toType(dtype, false));
+        if (value.getDataType() != dtype) {
+          value = value.toType(dtype, false);
+          value.attach(tmp);
+        }
+        assign(e.getValue(), value);
       }
     }
   }
 
-  /** Copies (to this device) and concatenates along axis 0; the result lives in {@code tmp}. */
-  private static NDArray onDevice(NDManager tmp, NDArray... parts) {
-    NDList moved = new NDList();
-    for (NDArray p : parts) {
-      NDArray onDevice = p.toDevice(tmp.getDevice(), true);
-      onDevice.attach(tmp);
-      moved.add(onDevice);
+  /** A new array on this device (never one of the caller's), concatenated along axis 0, living in {@code tmp}. */
+  private static NDArray fresh(NDManager tmp, NDArray... parts) {
+    NDArray out;
+    if (parts.length == 1) {
+      // toDevice/toType to the same device and type return an alias, and an alias of an array made from a Java
+      // buffer does not keep that buffer alive: clone explicitly.
+      NDArray p = parts[0];
+      out = p.getDevice().equals(tmp.getDevice()) ? p.duplicate() : p.toDevice(tmp.getDevice(), false);
+    } else {
+      NDList moved = new NDList();
+      for (NDArray p : parts) {
+        NDArray onDevice = p.toDevice(tmp.getDevice(), false);
+        if (onDevice != p) {
+          onDevice.attach(tmp);
+        }
+        moved.add(onDevice);
+      }
+      out = ai.djl.ndarray.NDArrays.concat(moved, 0);
     }
-    NDArray out = moved.size() == 1 ? moved.head() : ai.djl.ndarray.NDArrays.concat(moved, 0);
     out.attach(tmp);
     return out;
   }
 
+  /** Makes {@code value} (a fresh array) the parameter's array, or copies it into the existing one. */
   private void assign(Parameter parameter, NDArray value) {
     if (parameter.isInitialized()) {
       NDArray target = parameter.getArray();
@@ -284,9 +300,8 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
       }
       target.set(value.toByteBuffer());
     } else {
-      NDArray owned = value.duplicate();
-      owned.attach(manager);
-      parameter.setArray(owned);
+      value.attach(manager);
+      parameter.setArray(value);
     }
   }
 

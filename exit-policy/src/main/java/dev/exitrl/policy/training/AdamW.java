@@ -50,14 +50,14 @@ public final class AdamW implements AutoCloseable {
    */
   public double update(double learningRate, double weightDecay, double maxGradNorm) {
     try (NDManager tmp = manager.newSubManager()) {
-      Map<String, NDArray> grads = new LinkedHashMap<>();
-      NDArray squares = null; // () sum of squared gradient entries
-      for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-        NDArray g = e.getValue().getArray().getGradient();
-        g.attach(tmp);
-        grads.put(e.getKey(), g);
-        NDArray s = g.square().sum();
-        squares = squares == null ? s : squares.add(s);
+      NDArray squares = tmp.zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT32); // () sum of squared gradients
+      for (Parameter parameter : parameters.values()) {
+        // One sub-manager per parameter: temporaries of a large model must not pile up until the end of the step.
+        try (NDManager each = tmp.newSubManager()) {
+          NDArray g = parameter.getArray().getGradient();
+          g.attach(each);
+          squares.addi(g.square().sum());
+        }
       }
       double norm = Math.sqrt(squares.getFloat());
       double scale = maxGradNorm > 0 && norm > maxGradNorm ? maxGradNorm / (norm + 1e-6) : 1.0;
@@ -67,23 +67,26 @@ public final class AdamW implements AutoCloseable {
       // p -= lr / bias1 * m / (sqrt(v / bias2) + eps), the textbook form with bias corrections folded in.
       float stepSize = (float) (learningRate / bias1);
       for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-        String name = e.getKey();
-        NDArray p = e.getValue().getArray();
-        NDArray g = grads.get(name);
-        NDArray gs = scale == 1.0 ? g : g.mul((float) scale);
-        firstMoment.get(name).muli((float) beta1).addi(gs.mul((float) (1 - beta1)));
-        secondMoment.get(name).muli((float) beta2).addi(gs.square().muli((float) (1 - beta2)));
-        if (weightDecay > 0 && decays(name)) {
-          p.muli((float) (1 - learningRate * weightDecay));
+        try (NDManager each = tmp.newSubManager()) {
+          String name = e.getKey();
+          NDArray p = e.getValue().getArray();
+          NDArray g = p.getGradient(); // shape of p
+          g.attach(each);
+          NDArray gs = scale == 1.0 ? g : g.mul((float) scale);
+          firstMoment.get(name).muli((float) beta1).addi(gs.mul((float) (1 - beta1)));
+          secondMoment.get(name).muli((float) beta2).addi(gs.square().muli((float) (1 - beta2)));
+          if (weightDecay > 0 && decays(name)) {
+            p.muli((float) (1 - learningRate * weightDecay));
+          }
+          // Results of ops on the moments would land in the optimizer's manager: hand them to this one.
+          NDArray secondHat = secondMoment.get(name).div((float) bias2); // shape of p
+          secondHat.attach(each);
+          NDArray denom = secondHat.sqrt().addi((float) eps); // shape of p
+          NDArray update = firstMoment.get(name).div(denom); // shape of p
+          update.attach(each);
+          p.subi(update.muli(stepSize));
+          g.subi(g); // zero the accumulated gradient in place
         }
-        // Results of ops on the moments would land in the optimizer's manager: hand them to this step's.
-        NDArray secondHat = secondMoment.get(name).div((float) bias2); // shape of p
-        secondHat.attach(tmp);
-        NDArray denom = secondHat.sqrt().addi((float) eps); // shape of p
-        NDArray update = firstMoment.get(name).div(denom); // shape of p
-        update.attach(tmp);
-        p.subi(update.muli(stepSize));
-        g.subi(g); // zero the accumulated gradient in place
       }
       return norm;
     }

@@ -60,7 +60,7 @@ class PolicyBenchmarkTest {
       System.out.printf("| GRPO train (fwd + bwd + AdamW), batch %d x %d tokens | %.0f tokens/s |%n", trainBatch, seqLen,
           trainTps);
       System.out.printf("| peak RSS | %.0f MB |%n%n", Bench.peakRssMb());
-      assertThat(cachedTps).isGreaterThan(recomputeTps);
+      assertThat(cachedTps).as("KV cache vs full recompute").isGreaterThan(3 * recomputeTps);
     }
   }
 }
