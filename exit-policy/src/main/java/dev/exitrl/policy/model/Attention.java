@@ -19,7 +19,7 @@ import ai.djl.util.PairList;
  * <p>Dimensions: B batch, S new positions, T key positions (cache prefix + S), D hidden size, H query heads,
  * Hkv key/value heads, G = H / Hkv, Dh head width.
  */
-public final class Attention extends AbstractBlock {
+final class Attention extends AbstractBlock {
 
   private final int heads;
   private final int kvHeads;

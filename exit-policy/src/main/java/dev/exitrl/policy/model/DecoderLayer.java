@@ -12,7 +12,7 @@ import ai.djl.util.PairList;
  *
  * <p>Dimensions: B batch, S positions, D hidden size.
  */
-public final class DecoderLayer extends AbstractBlock {
+final class DecoderLayer extends AbstractBlock {
 
   private final RmsNorm inputNorm;
   private final Attention attention;

@@ -16,7 +16,7 @@ import ai.djl.util.PairList;
  *
  * <p>Dimensions: B batch, S positions, D hidden size, F intermediate size.
  */
-public final class Mlp extends AbstractBlock {
+final class Mlp extends AbstractBlock {
 
   private final int intermediate;
   private final Parameter gateUp; // (2F, D): rows [0, F) gate, [F, 2F) up

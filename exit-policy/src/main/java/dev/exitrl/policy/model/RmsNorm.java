@@ -14,7 +14,7 @@ import ai.djl.util.PairList;
  *
  * <p>Dimensions: B batch, S positions, D hidden size.
  */
-public final class RmsNorm extends AbstractBlock {
+final class RmsNorm extends AbstractBlock {
 
   private final Parameter weight;
   private final float eps;
