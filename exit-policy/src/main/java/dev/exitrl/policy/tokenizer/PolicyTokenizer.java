@@ -1,0 +1,64 @@
+package dev.exitrl.policy.tokenizer;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+
+/**
+ * A Hugging Face {@code tokenizer.json} loaded through DJL's tokenizers binding (from a local file, never a hub
+ * name). Encoding applies the file's post-processor (for example a leading BOS); truncation and padding are off
+ * because the sampler and trainer pad themselves.
+ */
+public final class PolicyTokenizer implements AutoCloseable {
+
+  private final HuggingFaceTokenizer tokenizer;
+  private final Path file;
+
+  private PolicyTokenizer(HuggingFaceTokenizer tokenizer, Path file) {
+    this.tokenizer = tokenizer;
+    this.file = file;
+  }
+
+  /** Loads {@code tokenizer.json} from a checkpoint directory or a file path. */
+  public static PolicyTokenizer load(Path dirOrFile) throws IOException {
+    Path file = Files.isDirectory(dirOrFile) ? dirOrFile.resolve("tokenizer.json") : dirOrFile;
+    if (!Files.isRegularFile(file)) {
+      throw new IOException("tokenizer.json missing: " + file);
+    }
+    HuggingFaceTokenizer tok = HuggingFaceTokenizer.newInstance(
+        file, Map.of("truncation", "false", "padding", "false", "addSpecialTokens", "true"));
+    return new PolicyTokenizer(tok, file.toAbsolutePath());
+  }
+
+  /** Token ids of {@code text}, including the special tokens the post-processor adds. */
+  public long[] encode(String text) {
+    return tokenizer.encode(text, true, false).getIds();
+  }
+
+  /** Token ids of {@code text} without special tokens (for a response appended to a prompt). */
+  public long[] encodePlain(String text) {
+    return tokenizer.encode(text, false, false).getIds();
+  }
+
+  /** Text of the ids with special tokens (BOS, EOS, PAD) left out. */
+  public String decode(long[] ids) {
+    return tokenizer.decode(ids, true);
+  }
+
+  /** Copies the source {@code tokenizer.json} into a checkpoint directory. */
+  public void save(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path target = dir.resolve("tokenizer.json").toAbsolutePath();
+    if (!target.equals(file)) {
+      Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+  }
+}
