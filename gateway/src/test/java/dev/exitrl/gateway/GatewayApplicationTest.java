@@ -1,11 +1,6 @@
 package dev.exitrl.gateway;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.exitrl.testsupport.ServiceProbe;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -16,22 +11,13 @@ class GatewayApplicationTest {
     int port;
 
     @Test
-    void prometheusEndpointCarriesCommonTags() throws Exception {
-        String body = get("/actuator/prometheus");
-        assertThat(body).contains("application=\"gateway\"").contains("service=\"gateway\"");
+    void prometheusEndpointCarriesCommonTags() {
+        ServiceProbe.assertCommonTags(port, "gateway");
     }
 
     @Test
-    void livenessAndReadinessProbesAreUp() throws Exception {
-        assertThat(get("/actuator/health/liveness")).contains("\"UP\"");
-        assertThat(get("/actuator/health/readiness")).contains("\"UP\"");
+    void livenessAndReadinessProbesAreUp() {
+        ServiceProbe.assertProbesUp(port);
     }
 
-    private String get(String path) throws Exception {
-        var response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path).isEqualTo(200);
-        return response.body();
-    }
 }

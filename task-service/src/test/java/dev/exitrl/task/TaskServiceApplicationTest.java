@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.exitrl.task.experiment.Experiment;
 import dev.exitrl.task.experiment.ExperimentRepository;
 import dev.exitrl.task.experiment.ExperimentStatus;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.exitrl.testsupport.ServiceProbe;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -40,23 +37,14 @@ class TaskServiceApplicationTest extends TaskServiceTestBase {
     }
 
     @Test
-    void prometheusEndpointCarriesCommonTags() throws Exception {
-        String body = get("/actuator/prometheus");
-        assertThat(body).contains("application=\"task-service\"").contains("service=\"task-service\"");
-        assertThat(body).contains("jvm_memory_used_bytes");
+    void prometheusEndpointCarriesCommonTags() {
+        ServiceProbe.assertCommonTags(port, "task-service");
+        assertThat(ServiceProbe.getOk(port, "/actuator/prometheus")).contains("jvm_memory_used_bytes");
     }
 
     @Test
-    void livenessAndReadinessProbesAreUp() throws Exception {
-        assertThat(get("/actuator/health/liveness")).contains("\"UP\"");
-        assertThat(get("/actuator/health/readiness")).contains("\"UP\"");
+    void livenessAndReadinessProbesAreUp() {
+        ServiceProbe.assertProbesUp(port);
     }
 
-    private String get(String path) throws Exception {
-        var response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path).isEqualTo(200);
-        return response.body();
-    }
 }

@@ -2,12 +2,8 @@ package dev.exitrl.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.exitrl.core.buffer.InMemoryBuffer;
+import dev.exitrl.core.sampling.Candidate;
 import dev.exitrl.core.sampling.SoftmaxSampler;
-import dev.exitrl.core.task.BaseTaskRef;
-import dev.exitrl.core.task.History;
-import dev.exitrl.core.task.TaskInstance;
-import dev.exitrl.core.task.Turn;
 import dev.exitrl.testsupport.TestPostgres;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -66,7 +62,7 @@ class TaskSpaceBenchmark {
                 rows.add(new Row("lease p50: scan / index", size, fmt(pct(withScan, 50) / pct(withIndex, 50)) + "x"));
 
                 double memory = inMemorySample128(jdbc, id, size);
-                rows.add(new Row("exit-core InMemoryBuffer sample 128 (ms)", size, fmt(memory)));
+                rows.add(new Row("exit-core in-memory sampler, 128 draws (ms)", size, fmt(memory)));
                 rows.add(new Row("lease p50: index / in-memory reference", size, fmt(pct(withIndex, 50) / memory) + "x"));
 
                 rows.add(new Row("submit groups/s (4 clients, G=8, one per request)", size, fmt(submitThroughput(api, id, 4, 400, false))));
@@ -132,21 +128,20 @@ class TaskSpaceBenchmark {
         api.delete("/api/experiments/" + id + "/leases/" + lease);
     }
 
-    /** exit-core's reference: the same scores in an InMemoryBuffer, 128 softmax samples, best of 5 runs. */
+    /**
+     * exit-core's in-memory sampler on the same scores: what {@code InMemoryBuffer.sample} does per draw (the
+     * exact distribution over all items, one inverse-CDF draw), 128 times; best of 5 runs. (Filling an
+     * InMemoryBuffer itself is O(N) per offer, too slow to build at 1M.)
+     */
     private static double inMemorySample128(JdbcClient jdbc, UUID id, int size) {
-        var buffer = new InMemoryBuffer(size);
-        var ref = new BaseTaskRef("countdown", "t");
-        List<Double> scores = jdbc.sql("SELECT score FROM task_instance WHERE experiment_id = ? AND in_buffer ORDER BY insertion_seq")
-                .param(id).query(Double.class).list();
-        for (int i = 0; i < scores.size(); i++) {
-            buffer.offer(new TaskInstance(ref, 1, History.of(Turn.of("r" + i, 1))), scores.get(i), 0);
-        }
+        List<Candidate> candidates = jdbc.sql("SELECT score FROM task_instance WHERE experiment_id = ? AND in_buffer ORDER BY insertion_seq")
+                .param(id).query((rs, n) -> new Candidate(rs.getDouble(1), 0)).list();
         var sampler = new SoftmaxSampler(10);
         var random = new SplittableRandom(1);
         double best = Double.MAX_VALUE;
         for (int run = 0; run < 5; run++) {
             long start = System.nanoTime();
-            for (int i = 0; i < 128; i++) buffer.sample(sampler, 0, random);
+            for (int i = 0; i < 128; i++) sampler.sample(candidates, 0, random);
             best = Math.min(best, (System.nanoTime() - start) / 1e6);
         }
         return best;

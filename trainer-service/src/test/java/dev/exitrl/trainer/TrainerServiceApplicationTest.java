@@ -2,10 +2,7 @@ package dev.exitrl.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.exitrl.testsupport.ServiceProbe;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -16,27 +13,21 @@ class TrainerServiceApplicationTest {
     int port;
 
     @Test
-    void prometheusEndpointCarriesCommonTags() throws Exception {
-        String body = get("/actuator/prometheus");
-        assertThat(body).contains("application=\"trainer-service\"").contains("service=\"trainer-service\"");
+    void prometheusEndpointCarriesCommonTags() {
+        ServiceProbe.assertCommonTags(port, "trainer-service");
     }
 
     @Test
-    void livenessAndReadinessProbesAreUp() throws Exception {
-        assertThat(get("/actuator/health/liveness")).contains("\"UP\"");
-        assertThat(get("/actuator/health/readiness")).contains("\"UP\"");
+    void livenessAndReadinessProbesAreUp() {
+        ServiceProbe.assertProbesUp(port);
     }
 
     @Test
-    void statusShowsTheBoundConfiguration() throws Exception {
+    void statusShowsTheBoundConfiguration() {
         assertThat(get("/api/trainer/status")).contains("\"device\":\"auto\"").contains("checkpoints");
     }
 
-    private String get(String path) throws Exception {
-        var response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path).isEqualTo(200);
-        return response.body();
+    private String get(String path) {
+        return ServiceProbe.getOk(port, path);
     }
 }

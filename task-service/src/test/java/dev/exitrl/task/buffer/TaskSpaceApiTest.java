@@ -2,7 +2,7 @@ package dev.exitrl.task.buffer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.exitrl.task.TestDatabase;
+import dev.exitrl.task.TaskServiceTestBase;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,33 +10,16 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Base of the evaluation, buffer-view and metrics tests: one Spring context (this class's configuration, so the
- * context cache shares it between subclasses) on its own real PostgreSQL database, an HTTP client, and fixture
+ * Base of the evaluation, buffer-view and metrics tests: the shared task-service context of
+ * {@link TaskServiceTestBase} on its real PostgreSQL database, an HTTP client, and fixture
  * helpers that write task-space rows with plain SQL. Every test makes its own experiment, so tests do not see
  * each other's rows.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-public abstract class TaskSpaceApiTest {
-
-    @DynamicPropertySource
-    static void database(DynamicPropertyRegistry registry) {
-        TestDatabase.register(registry);
-    }
-
-    @LocalServerPort
-    protected int port;
-
-    @Autowired
-    protected JdbcClient jdbc;
+public abstract class TaskSpaceApiTest extends TaskServiceTestBase {
 
     @Autowired
     protected ObjectMapper mapper;
