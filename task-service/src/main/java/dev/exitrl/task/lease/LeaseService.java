@@ -43,13 +43,14 @@ import org.springframework.transaction.annotation.Transactional;
  *
  * <ul>
  *   <li>Source: exit-core's {@link InstanceChoice} (buffer with probability p once |B| >= B_min).</li>
- *   <li>Buffer draws use the experiment's sampler over the buffer items that are not leased. Its distribution is
- *       computed once per lease; the slots of one lease draw from it without replacement (a drawn item is
- *       rejected and drawn again), which for the softmax sampler is exactly sampling from the renormalised rest.
- *       The staleness clock is the experiment's policy version.</li>
- *   <li>The free buffer items come from an in-memory mirror of the buffer ({@code BufferIndex}); with
- *       {@code exit.task.sampling-index=false} they are read from the table per lease. Both give the same items in
- *       the same order, so they choose identically.</li>
+ *   <li>Buffer draws use the experiment's sampler over the buffer items that are not leased, without repeats
+ *       within a lease (a drawn item is rejected and drawn again, which for the softmax sampler is exactly
+ *       sampling from the renormalised rest). The staleness clock is the experiment's policy version.</li>
+ *   <li>How: with the paper's softmax sampler, each slot descends the weight tree of the in-memory buffer mirror
+ *       ({@code BufferIndex#drawFree}, O(log N)). With the rank sampler the exact distribution over the mirror's
+ *       free items is computed once per lease (O(N)). With {@code exit.task.sampling-index=false} the free items
+ *       are read from the table per lease (the benchmark's baseline). All three sample the same distribution; they
+ *       consume the random stream differently, so they do not make the same choices.</li>
  *   <li>Selection (a random turn prefix) is exit-core's {@link Selection}; step kinds come from
  *       {@link StepKindChoice}.</li>
  *   <li>Base-task draws are uniform over the training split. A drawn base task whose depth-0 instance is leased
@@ -104,7 +105,10 @@ class LeaseService {
         }
         BufferIndex index = indexes.forUpdate(experiment);
         long nowMillis = System.currentTimeMillis();
-        FreeItems pool = !config.usesBuffer() ? FreeItems.none()
+        // Softmax over the index: O(log N) per slot. Otherwise (rank sampler, or the table-scan baseline) the
+        // exact distribution over every free item is computed once per lease.
+        boolean treeDraws = config.usesBuffer() && properties.samplingIndex() && index.drawsSoftmax();
+        FreeItems pool = !config.usesBuffer() || treeDraws ? FreeItems.none()
                 : properties.samplingIndex() ? index.free(nowMillis) : scanFreeItems(experimentId);
         BufferSampler sampler = config.bufferSampler();
         var draws = new DrawsWithoutReplacement(
@@ -112,15 +116,24 @@ class LeaseService {
 
         // 1. Where each slot comes from: a buffer item or a base task (Algorithm 1, step 1).
         var bufferPicks = new ArrayList<Long>();   // stored instance ids, in slot order
+        var picked = new HashSet<Long>();
         int basePicks = 0;
         var order = new ArrayList<Boolean>();      // per slot: true = buffer
         for (int slot = 0; slot < size; slot++) {
             var source = InstanceChoice.choose(config.usesBuffer(), experiment.bufferSize(), config.bufferMinSize(),
                     config.selectProbability(), streams.choice);
-            boolean fromBuffer = source == InstanceChoice.Source.BUFFER && draws.hasMore();
-            if (fromBuffer) bufferPicks.add(pool.ids().get(draws.next(streams.choice)));
-            else basePicks++;
-            order.add(fromBuffer);
+            long pick = -1;
+            if (source == InstanceChoice.Source.BUFFER) {
+                if (treeDraws) pick = index.drawFree(streams.choice, nowMillis, picked);
+                else if (draws.hasMore()) pick = pool.ids().get(draws.next(streams.choice));
+            }
+            if (pick >= 0) {
+                bufferPicks.add(pick);
+                picked.add(pick);
+            } else {
+                basePicks++;
+            }
+            order.add(pick >= 0);
         }
 
         // 2. Buffer picks: read them in one query, then select a turn prefix (step 2).

@@ -13,6 +13,9 @@ import java.util.Map;
  * score, last sampled policy version and lease expiry. Removals leave tombstones that are compacted away, so the
  * order never changes and sampling makes the same choices as a fresh scan would.
  *
+ * <p>For the paper's softmax sampler it also keeps each item's weight {@code exp(kappa S)} in a Fenwick tree, so a
+ * lease draws each slot in O(log N) instead of computing the whole distribution ({@link #drawFree}).
+ *
  * <p>Consistency: it is read and changed only by transactions that hold the experiment's row lock. Each such
  * transaction bumps {@code experiment.buffer_version} and the index's {@link #version()} together; a rolled-back
  * transaction leaves the row's version behind the index's, and the next reader rebuilds the index from the table.
@@ -32,8 +35,25 @@ public final class BufferIndex {
     private int live;
     private final Map<Long, Integer> positions = new HashMap<>();
 
-    BufferIndex(long version) {
+    /**
+     * The softmax sampler's inverse temperature, or NaN when the experiment samples otherwise (rank sampler):
+     * then no weight tree is kept and leases take the exact O(N) path.
+     */
+    private final double kappa;
+    /** Softmax weights {@code exp(kappa (S - 0.25))} per position (0 for removed items), {@code (capacity)}. */
+    private double[] weights = new double[16];
+    /** Fenwick tree over {@link #weights}, 1-based, {@code (capacity + 1)}. */
+    private double[] tree = new double[17];
+    private int updatesSinceRebuild;
+
+    BufferIndex(long version, double kappa) {
         this.version = version;
+        this.kappa = kappa;
+    }
+
+    /** True when this index keeps softmax weights and can draw in O(log N). */
+    public boolean drawsSoftmax() {
+        return !Double.isNaN(kappa);
     }
 
     public long version() {
@@ -73,6 +93,7 @@ public final class BufferIndex {
         scores[length] = score;
         insertionSeqs[length] = insertionSeq;
         evictionOrder.add(new Key(score, insertionSeq, id));
+        setWeight(length, weightOf(score));
         lastSampled[length] = lastSampledVersion;
         leasedUntilMillis[length] = leasedUntil;
         alive[length] = true;
@@ -86,6 +107,7 @@ public final class BufferIndex {
         if (at == null) return;
         evictionOrder.remove(new Key(scores[at], insertionSeqs[at], id));
         alive[at] = false;
+        setWeight(at, 0);
         live--;
         if (length > 64 && live < length / 2) compact();
     }
@@ -96,6 +118,7 @@ public final class BufferIndex {
         evictionOrder.remove(new Key(scores[at], insertionSeqs[at], id));
         scores[at] = score;
         evictionOrder.add(new Key(score, insertionSeqs[at], id));
+        setWeight(at, weightOf(score));
     }
 
     public void markSampled(long id, long policyVersion) {
@@ -130,6 +153,86 @@ public final class BufferIndex {
         return new FreeItems(ids, candidates);
     }
 
+    /**
+     * Draws one free buffer item (not leased at {@code nowMillis}, not in {@code taken}) with probability
+     * proportional to {@code exp(kappa S)}: exactly the softmax sampler over the free items. An O(log N) descent
+     * of the weight tree, with rejection of leased or taken items; after {@value #MAX_REJECTIONS} rejections one
+     * exact O(N) draw over the free items instead. Returns -1 when no free item has weight.
+     */
+    public long drawFree(java.util.random.RandomGenerator random, long nowMillis, java.util.Set<Long> taken) {
+        if (!drawsSoftmax()) throw new IllegalStateException("this index keeps no softmax weights");
+        double total = prefix(length);
+        if (total > 0) {
+            for (int attempt = 0; attempt < MAX_REJECTIONS; attempt++) {
+                int at = find(random.nextDouble() * total);
+                if (alive[at] && leasedUntilMillis[at] < nowMillis && !taken.contains(ids[at])) return ids[at];
+            }
+        }
+        double free = 0;
+        for (int i = 0; i < length; i++) {
+            if (alive[i] && leasedUntilMillis[i] < nowMillis && !taken.contains(ids[i])) free += weights[i];
+        }
+        if (!(free > 0)) return -1;
+        double u = random.nextDouble() * free;
+        long last = -1;
+        for (int i = 0; i < length; i++) {
+            if (!alive[i] || leasedUntilMillis[i] >= nowMillis || taken.contains(ids[i]) || weights[i] <= 0) continue;
+            last = ids[i];
+            u -= weights[i];
+            if (u < 0) return ids[i];
+        }
+        return last; // rounding left a hair of mass: it belongs to the last free item
+    }
+
+    static final int MAX_REJECTIONS = 64;
+    /** Learnability scores are population variances of qualities in [0, 1], so at most 0.25. */
+    private static final double MAX_SCORE = 0.25;
+
+    private double weightOf(double score) {
+        return drawsSoftmax() ? Math.exp(kappa * (score - MAX_SCORE)) : 0;
+    }
+
+    private void setWeight(int at, double weight) {
+        if (!drawsSoftmax()) return;
+        double delta = weight - weights[at];
+        weights[at] = weight;
+        for (int i = at + 1; i < tree.length; i += i & -i) tree[i] += delta;
+        // Adding and subtracting deltas lets rounding drift into the sums: rebuild them now and then.
+        if (++updatesSinceRebuild > 100_000) rebuildTree();
+    }
+
+    private void rebuildTree() {
+        updatesSinceRebuild = 0;
+        if (!drawsSoftmax()) return;
+        tree = new double[weights.length + 1];
+        for (int i = 0; i < length; i++) {
+            int node = i + 1;
+            tree[node] += weights[i];
+            int parent = node + (node & -node);
+            if (parent < tree.length) tree[parent] += tree[node];
+        }
+    }
+
+    /** Sum of the weights at positions {@code [0, count)}. */
+    private double prefix(int count) {
+        double sum = 0;
+        for (int i = count; i > 0; i -= i & -i) sum += tree[i];
+        return sum;
+    }
+
+    /** The position whose cumulative weight range holds {@code u}. */
+    private int find(double u) {
+        int at = 0;
+        for (int step = Integer.highestOneBit(tree.length - 1); step > 0; step >>= 1) {
+            int next = at + step;
+            if (next < tree.length && tree[next] <= u) {
+                at = next;
+                u -= tree[next];
+            }
+        }
+        return Math.min(at, length - 1); // at = number of positions wholly below u
+    }
+
     /** The free buffer items of a lease, aligned index by index. */
     public record FreeItems(List<Long> ids, List<Candidate> candidates) {
         public static FreeItems none() {
@@ -145,6 +248,8 @@ public final class BufferIndex {
         leasedUntilMillis = Arrays.copyOf(leasedUntilMillis, capacity);
         insertionSeqs = Arrays.copyOf(insertionSeqs, capacity);
         alive = Arrays.copyOf(alive, capacity);
+        weights = Arrays.copyOf(weights, capacity);
+        rebuildTree();
     }
 
     private void compact() {
@@ -156,11 +261,14 @@ public final class BufferIndex {
             lastSampled[to] = lastSampled[from];
             leasedUntilMillis[to] = leasedUntilMillis[from];
             insertionSeqs[to] = insertionSeqs[from];
+            weights[to] = weights[from];
             alive[to] = true;
             positions.put(ids[to], to);
             to++;
         }
         Arrays.fill(alive, to, length, false);
+        Arrays.fill(weights, to, length, 0);
         length = to;
+        rebuildTree();
     }
 }

@@ -1,5 +1,6 @@
 package dev.exitrl.task.space;
 
+import dev.exitrl.core.sampling.SoftmaxSampler;
 import java.sql.Timestamp;
 import java.util.Map;
 import java.util.UUID;
@@ -26,7 +27,8 @@ public class BufferIndexes {
     public BufferIndex forUpdate(LockedExperiment experiment) {
         BufferIndex index = indexes.get(experiment.id());
         if (index == null || index.version() != experiment.bufferVersion()) {
-            index = load(experiment.id(), experiment.bufferVersion());
+            index = load(experiment.id(), experiment.bufferVersion(),
+                    experiment.config().bufferSampler() instanceof SoftmaxSampler softmax ? softmax.kappa() : Double.NaN);
             indexes.put(experiment.id(), index);
         }
         long next = experiment.bufferVersion() + 1;
@@ -40,8 +42,8 @@ public class BufferIndexes {
         indexes.remove(experimentId);
     }
 
-    private BufferIndex load(UUID experimentId, long version) {
-        var index = new BufferIndex(version);
+    private BufferIndex load(UUID experimentId, long version, double kappa) {
+        var index = new BufferIndex(version, kappa);
         jdbc.sql("""
                 SELECT id, score, coalesce(last_sampled_version, 0), leased_until, insertion_seq
                   FROM task_instance
