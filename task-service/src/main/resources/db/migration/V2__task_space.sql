@@ -48,6 +48,9 @@ CREATE TABLE task_instance (
 CREATE SEQUENCE buffer_insertion_seq;
 CREATE INDEX task_instance_buffer_idx ON task_instance (experiment_id, score, insertion_seq) WHERE in_buffer;
 CREATE INDEX task_instance_parent_idx ON task_instance (parent_id);
+-- Leased rows are few: these keep releasing a lease and reclaiming expired ones from scanning the whole table.
+CREATE INDEX task_instance_leased_by_idx ON task_instance (leased_by) WHERE leased_by IS NOT NULL;
+CREATE INDEX task_instance_lease_expiry_idx ON task_instance (experiment_id, leased_until) WHERE leased_by IS NOT NULL;
 
 CREATE TABLE lease (
     id             uuid        PRIMARY KEY,

@@ -55,29 +55,30 @@ class TaskSpaceBenchmark {
                 fillBuffer(jdbc, id, size);
                 rows.add(new Row("fill buffer in SQL (s)", size, fmt((System.nanoTime() - fill) / 1e9)));
 
+                double heapBefore = usedHeapMb();
                 double[] withIndex = leaseLatencies(api, id, leases);
+                double indexMb = usedHeapMb() - heapBefore; // the indexed service built its buffer mirror
                 double[] withScan = leaseLatencies(new TaskSpaceApi(port(scanning)), id, leases);
                 rows.add(new Row("lease 128, index p50 / p99 (ms)", size, fmt(pct(withIndex, 50)) + " / " + fmt(pct(withIndex, 99))));
                 rows.add(new Row("lease 128, table scan p50 / p99 (ms)", size, fmt(pct(withScan, 50)) + " / " + fmt(pct(withScan, 99))));
-                rows.add(new Row("lease p50: scan / index", size, fmt(pct(withScan, 50) / pct(withIndex, 50)) + "x"));
+                rows.add(new Row("lease p50: scan / index", size, ratio(pct(withScan, 50) / pct(withIndex, 50))));
+                rows.add(new Row("heap of the buffer mirror (MB)", size, fmt(indexMb)));
 
                 double memory = inMemorySample128(jdbc, id, size);
                 rows.add(new Row("exit-core in-memory sampler, 128 draws (ms)", size, fmt(memory)));
-                rows.add(new Row("lease p50: index / in-memory reference", size, fmt(pct(withIndex, 50) / memory) + "x"));
+                rows.add(new Row("lease p50: index / in-memory reference", size, ratio(pct(withIndex, 50) / memory)));
 
                 rows.add(new Row("submit groups/s (4 clients, G=8, one per request)", size, fmt(submitThroughput(api, id, 4, 400, false))));
                 rows.add(new Row("submit groups/s (4 clients, G=8, a lease's 8 per request)", size, fmt(submitThroughput(api, id, 4, 400, true))));
-                System.gc();
-                var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1e6;
-                rows.add(new Row("heap used by both services + bench (MB)", size, fmt(heap)));
+                rows.add(new Row("heap of the bench JVM: 2 services + bench (MB)", size, fmt(usedHeapMb())));
             }
         } finally {
             indexed.close();
             scanning.close();
         }
         System.out.println();
-        System.out.printf("%-45s %10s  %s%n", "task-space benchmark", "buffer", "value");
-        rows.forEach(r -> System.out.printf("%-45s %10d  %s%n", r.what(), r.buffer(), r.value()));
+        System.out.printf("%-60s %10s  %s%n", "task-space benchmark", "buffer", "value");
+        rows.forEach(r -> System.out.printf("%-60s %10d  %s%n", r.what(), r.buffer(), r.value()));
         assertThat(rows).isNotEmpty();
     }
 
@@ -109,7 +110,7 @@ class TaskSpaceBenchmark {
     }
 
     private static double[] leaseLatencies(TaskSpaceApi api, UUID id, int count) {
-        for (int warm = 0; warm < 3; warm++) releaseAfter(api, id); // first lease builds the index
+        for (int warm = 0; warm < 10; warm++) releaseAfter(api, id); // the first lease builds the index; JIT warm-up
         double[] ms = new double[count];
         for (int i = 0; i < count; i++) {
             long start = System.nanoTime();
@@ -183,6 +184,15 @@ class TaskSpaceBenchmark {
         for (var f : futures) f.get();
         pool.shutdown();
         return done.get() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static double usedHeapMb() {
+        for (int i = 0; i < 3; i++) System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1e6;
+    }
+
+    private static String ratio(double r) {
+        return String.format("%.3fx", r);
     }
 
     private static double pct(double[] sorted, int p) {
