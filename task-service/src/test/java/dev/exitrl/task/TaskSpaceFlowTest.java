@@ -80,6 +80,37 @@ class TaskSpaceFlowTest extends TaskServiceTestBase {
     }
 
     @Test
+    void presetsDecideWhatEntersTheBuffer() {
+        // grpo: no buffer at all; curriculum: re-scored base tasks only; exit with the rank sampler: children too.
+        var expected = Map.of("grpo", List.of("not-buffered", 0), "curriculum", List.of("added", 0),
+                "exit", List.of("added", 3));
+        for (var preset : List.of("grpo", "curriculum", "exit")) {
+            UUID id = api.runningExperiment("{\"domain\":\"countdown\",\"preset\":\"" + preset + "\",\"rolloutsPerPrompt\":4,"
+                    + "\"bufferCapacity\":16,\"bufferMinSize\":1,\"selectProbability\":0.5,\"sampler\":\"rank\",\"seed\":3}");
+            api.ok("/api/experiments/" + id + "/base-tasks/generate",
+                    Map.of("seed", 6, "difficulty", 1, "trainCount", 10, "testCount", 0));
+            var outcomes = new ArrayList<JsonNode>();
+            for (int round = 0; round < 4; round++) {
+                var lease = api.ok("/api/experiments/" + id + "/leases", Map.of("workerId", "w", "size", 2));
+                for (JsonNode slot : lease.get("slots")) {
+                    outcomes.add(api.ok("/api/experiments/" + id + "/groups", submit(preset + round + slot.get("slot"),
+                            lease.get("leaseId").asString(), slot.get("slot").asInt(), 0, 1, 0.5, 0.5)));
+                }
+            }
+            var first = outcomes.get(0);
+            assertThat(first.get("parent").asString()).as(preset).isEqualTo(expected.get(preset).get(0));
+            assertThat(first.get("childrenOffered").asInt()).as(preset).isEqualTo(expected.get(preset).get(1));
+            int buffered = bufferCount(id);
+            switch (preset) {
+                case "grpo" -> assertThat(buffered).isZero();
+                case "curriculum" -> assertThat(jdbc.sql("SELECT count(*) FROM task_instance WHERE experiment_id = ?"
+                        + " AND in_buffer AND depth > 0").param(id).query(Integer.class).single()).isZero();
+                default -> assertThat(buffered).isGreaterThan(outcomes.size()); // parents and their children
+            }
+        }
+    }
+
+    @Test
     void staleGroupsAreDroppedAndCounted() {
         UUID id = api.runningExperiment(SMALL_EXIT); // maxStaleness 0: on-policy
         api.ok("/api/experiments/" + id + "/base-tasks/generate",
