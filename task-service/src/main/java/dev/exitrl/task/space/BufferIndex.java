@@ -3,9 +3,7 @@ package dev.exitrl.task.space;
 import dev.exitrl.core.sampling.Candidate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * An in-memory mirror of one experiment's buffer, for sampling without reading every buffered row per lease.
@@ -29,11 +27,16 @@ public final class BufferIndex {
     private long[] leasedUntilMillis = new long[16];
     private long[] insertionSeqs = new long[16];
     private boolean[] alive = new boolean[16];
-    /** Eviction order: lowest score first, then oldest insertion (exit-core's BufferPolicy.EVICTION_ORDER). */
-    private final java.util.TreeSet<Key> evictionOrder = new java.util.TreeSet<>();
+    /**
+     * Eviction order as a binary min-heap of positions, lowest score first, then oldest insertion (exit-core's
+     * BufferPolicy.EVICTION_ORDER); {@code heapIndex[position]} is where a position sits in the heap.
+     */
+    private int[] heap = new int[16];
+    private int[] heapIndex = new int[16];
+    private int heapSize;
     private int length;
     private int live;
-    private final Map<Long, Integer> positions = new HashMap<>();
+    private final LongIntMap positions = new LongIntMap();
 
     /**
      * The softmax sampler's inverse temperature, or NaN when the experiment samples otherwise (rank sampler):
@@ -79,7 +82,9 @@ public final class BufferIndex {
 
     /** The next victim: the lowest score, the oldest insertion among equals. */
     public Key minimum() {
-        return evictionOrder.first();
+        if (heapSize == 0) throw new IllegalStateException("the buffer is empty");
+        int at = heap[0];
+        return new Key(scores[at], insertionSeqs[at], ids[at]);
     }
 
     /** Appends an instance that entered the buffer with {@code insertionSeq} (larger than any indexed one). */
@@ -92,7 +97,9 @@ public final class BufferIndex {
         ids[length] = id;
         scores[length] = score;
         insertionSeqs[length] = insertionSeq;
-        evictionOrder.add(new Key(score, insertionSeq, id));
+        heap[heapSize] = length;
+        heapIndex[length] = heapSize;
+        siftUp(heapSize++);
         setWeight(length, weightOf(score));
         lastSampled[length] = lastSampledVersion;
         leasedUntilMillis[length] = leasedUntil;
@@ -103,9 +110,15 @@ public final class BufferIndex {
     }
 
     public void remove(long id) {
-        Integer at = positions.remove(id);
-        if (at == null) return;
-        evictionOrder.remove(new Key(scores[at], insertionSeqs[at], id));
+        int at = positions.remove(id);
+        if (at == LongIntMap.MISSING) return;
+        int hole = heapIndex[at];
+        int last = heap[--heapSize];
+        if (hole < heapSize) {
+            heap[hole] = last;
+            heapIndex[last] = hole;
+            siftDown(siftUp(hole));
+        }
         alive[at] = false;
         setWeight(at, 0);
         live--;
@@ -113,22 +126,21 @@ public final class BufferIndex {
     }
 
     public void setScore(long id, double score) {
-        Integer at = positions.get(id);
-        if (at == null) return;
-        evictionOrder.remove(new Key(scores[at], insertionSeqs[at], id));
+        int at = positions.get(id);
+        if (at == LongIntMap.MISSING) return;
         scores[at] = score;
-        evictionOrder.add(new Key(score, insertionSeqs[at], id));
+        siftDown(siftUp(heapIndex[at]));
         setWeight(at, weightOf(score));
     }
 
     public void markSampled(long id, long policyVersion) {
-        Integer at = positions.get(id);
-        if (at != null) lastSampled[at] = policyVersion;
+        int at = positions.get(id);
+        if (at != LongIntMap.MISSING) lastSampled[at] = policyVersion;
     }
 
     public void setLeasedUntil(long id, long epochMillis) {
-        Integer at = positions.get(id);
-        if (at != null) leasedUntilMillis[at] = epochMillis;
+        int at = positions.get(id);
+        if (at != LongIntMap.MISSING) leasedUntilMillis[at] = epochMillis;
     }
 
     public boolean contains(long id) {
@@ -185,6 +197,44 @@ public final class BufferIndex {
     }
 
     static final int MAX_REJECTIONS = 64;
+    /** True when position a leaves the buffer before position b: lower score, then older insertion. */
+    private boolean before(int a, int b) {
+        int byScore = Double.compare(scores[a], scores[b]);
+        return byScore != 0 ? byScore < 0 : insertionSeqs[a] < insertionSeqs[b];
+    }
+
+    private int siftUp(int i) {
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            if (!before(heap[i], heap[parent])) break;
+            swap(i, parent);
+            i = parent;
+        }
+        return i;
+    }
+
+    private void siftDown(int i) {
+        while (true) {
+            int smallest = i;
+            int left = 2 * i + 1;
+            int right = left + 1;
+            if (left < heapSize && before(heap[left], heap[smallest])) smallest = left;
+            if (right < heapSize && before(heap[right], heap[smallest])) smallest = right;
+            if (smallest == i) return;
+            swap(i, smallest);
+            i = smallest;
+        }
+    }
+
+    private void swap(int i, int j) {
+        int a = heap[i];
+        int b = heap[j];
+        heap[i] = b;
+        heap[j] = a;
+        heapIndex[b] = i;
+        heapIndex[a] = j;
+    }
+
     /** Learnability scores are population variances of qualities in [0, 1], so at most 0.25. */
     private static final double MAX_SCORE = 0.25;
 
@@ -249,6 +299,8 @@ public final class BufferIndex {
         insertionSeqs = Arrays.copyOf(insertionSeqs, capacity);
         alive = Arrays.copyOf(alive, capacity);
         weights = Arrays.copyOf(weights, capacity);
+        heap = Arrays.copyOf(heap, capacity);
+        heapIndex = Arrays.copyOf(heapIndex, capacity);
         rebuildTree();
     }
 
@@ -270,5 +322,12 @@ public final class BufferIndex {
         Arrays.fill(weights, to, length, 0);
         length = to;
         rebuildTree();
+        // Positions moved: heapify them again (O(N)).
+        heapSize = length;
+        for (int i = 0; i < length; i++) {
+            heap[i] = i;
+            heapIndex[i] = i;
+        }
+        for (int i = heapSize / 2 - 1; i >= 0; i--) siftDown(i);
     }
 }

@@ -80,6 +80,41 @@ class BufferIndexTest {
     }
 
     @Test
+    void minimumMatchesABruteForceScanUnderRandomChurn() {
+        var index = new BufferIndex(0, KAPPA);
+        var live = new java.util.HashMap<Long, double[]>(); // id -> (score, seq)
+        var random = new SplittableRandom(9);
+        long seq = 0;
+        long nextId = 1;
+        for (int step = 0; step < 20_000; step++) {
+            int op = live.isEmpty() ? 0 : random.nextInt(3);
+            if (op == 0) {
+                double score = random.nextInt(9) / 32.0;
+                index.add(nextId, score, 0, 0, ++seq);
+                live.put(nextId++, new double[] {score, seq});
+            } else {
+                long id = live.keySet().stream().skip(random.nextInt(live.size())).findFirst().orElseThrow();
+                if (op == 1) {
+                    index.remove(id);
+                    live.remove(id);
+                } else {
+                    double score = random.nextInt(9) / 32.0;
+                    index.setScore(id, score);
+                    live.get(id)[0] = score;
+                }
+            }
+            assertThat(index.size()).isEqualTo(live.size());
+            if (!live.isEmpty()) {
+                long expected = live.entrySet().stream()
+                        .min(java.util.Comparator.<java.util.Map.Entry<Long, double[]>>comparingDouble(e -> e.getValue()[0])
+                                .thenComparingDouble(e -> e.getValue()[1]))
+                        .orElseThrow().getKey();
+                assertThat(index.minimum().id()).as("step %d", step).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
     void rankSamplerIndexesKeepNoTree() {
         var index = new BufferIndex(0, Double.NaN);
         index.add(1, 0.1, 0, 0, 1);
