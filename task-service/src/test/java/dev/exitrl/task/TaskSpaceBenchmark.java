@@ -70,6 +70,8 @@ class TaskSpaceBenchmark {
 
                 rows.add(new Row("submit groups/s (4 clients, G=8, one per request)", size, fmt(submitThroughput(api, id, 4, 400, false))));
                 rows.add(new Row("submit groups/s (4 clients, G=8, a lease's 8 per request)", size, fmt(submitThroughput(api, id, 4, 400, true))));
+                rows.add(new Row("server-side mean submit / lease time (ms)", size,
+                        fmt(meanMs(api, "exit_submit_latency_seconds")) + " / " + fmt(meanMs(api, "exit_lease_latency_seconds"))));
                 rows.add(new Row("heap of the bench JVM: 2 services + bench (MB)", size, fmt(usedHeapMb())));
             }
         } finally {
@@ -184,6 +186,17 @@ class TaskSpaceBenchmark {
         for (var f : futures) f.get();
         pool.shutdown();
         return done.get() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** Mean of a Micrometer timer from the indexed service's Prometheus endpoint (since it started). */
+    private static double meanMs(TaskSpaceApi api, String timer) {
+        double sum = 0;
+        double count = 0;
+        for (String line : api.get("/actuator/prometheus").text().split("\n")) {
+            if (line.startsWith(timer + "_sum")) sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            if (line.startsWith(timer + "_count")) count += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+        return count == 0 ? Double.NaN : 1000 * sum / count;
     }
 
     private static double usedHeapMb() {
