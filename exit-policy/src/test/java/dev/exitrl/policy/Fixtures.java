@@ -9,22 +9,22 @@ import java.nio.file.Path;
  */
 public final class Fixtures {
 
-  private Fixtures() {}
+    private Fixtures() {}
 
-  public static Path hfTiny() {
-    String explicit = System.getProperty("EXIT_FIXTURES", System.getenv("EXIT_FIXTURES"));
-    if (explicit != null && !explicit.isBlank()) {
-      Path p = Path.of(explicit);
-      Path nested = p.resolve("hf-tiny");
-      return Files.isDirectory(nested) ? nested : p;
+    public static Path hfTiny() {
+        String explicit = System.getProperty("EXIT_FIXTURES", System.getenv("EXIT_FIXTURES"));
+        if (explicit != null && !explicit.isBlank()) {
+            Path p = Path.of(explicit);
+            Path nested = p.resolve("hf-tiny");
+            return Files.isDirectory(nested) ? nested : p;
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("shared/fixtures/hf-tiny");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("shared/fixtures/hf-tiny not found above " + Path.of("").toAbsolutePath()
+                + "; set EXIT_FIXTURES");
     }
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("shared/fixtures/hf-tiny");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("shared/fixtures/hf-tiny not found above " + Path.of("").toAbsolutePath()
-        + "; set EXIT_FIXTURES");
-  }
 }

@@ -21,79 +21,79 @@ import ai.djl.util.PairList;
  */
 final class Attention extends AbstractBlock {
 
-  private final int heads;
-  private final int kvHeads;
-  private final int headDim;
-  private final Parameter qkv; // (qkvRows, D)
-  private final Parameter qkvBias; // (qkvRows) or null
-  private final Parameter out; // (D, H * Dh)
+    private final int heads;
+    private final int kvHeads;
+    private final int headDim;
+    private final Parameter qkv; // (qkvRows, D)
+    private final Parameter qkvBias; // (qkvRows) or null
+    private final Parameter out; // (D, H * Dh)
 
-  Attention(ModelConfig config) {
-    this.heads = config.numHeads();
-    this.kvHeads = config.numKvHeads();
-    this.headDim = config.headDim();
-    this.qkv = addParameter(Parameter.builder().setName("qkv_proj").setType(Parameter.Type.WEIGHT).build());
-    this.qkvBias = config.attentionBias()
-        ? addParameter(Parameter.builder().setName("qkv_bias").setType(Parameter.Type.BIAS).build())
-        : null;
-    this.out = addParameter(Parameter.builder().setName("o_proj").setType(Parameter.Type.WEIGHT).build());
-  }
-
-  Parameter qkv() {
-    return qkv;
-  }
-
-  Parameter qkvBias() {
-    return qkvBias;
-  }
-
-  Parameter out() {
-    return out;
-  }
-
-  NDArray apply(NDArray x, Rope rope, ForwardState state, int layer) { // x: (B, S, D)
-    long b = x.getShape().get(0);
-    long s = x.getShape().get(1);
-    int groups = heads / kvHeads;
-    NDArray fused = (qkvBias == null
-        ? Linear.linear(x, qkv.getArray())
-        : Linear.linear(x, qkv.getArray(), qkvBias.getArray())).head(); // (B, S, (H + 2Hkv) * Dh)
-    NDList qkAndV = fused.reshape(b, s, heads + 2L * kvHeads, headDim)
-        .split(new long[] {heads + kvHeads}, 2); // (B, S, H + Hkv, Dh), (B, S, Hkv, Dh)
-    NDArray qk = qkAndV.get(0);
-    NDArray rotated = qk.mul(state.cos())
-        .add(qk.matMul(rope.rotation()).mul(state.sin())); // (B, S, H + Hkv, Dh)
-    NDList qAndK = rotated.split(new long[] {heads}, 2);
-    NDArray q = qAndK.get(0).transpose(0, 2, 1, 3); // (B, H, S, Dh)
-    NDArray k = qAndK.get(1).transpose(0, 2, 1, 3); // (B, Hkv, S, Dh)
-    NDArray v = qkAndV.get(1).transpose(0, 2, 1, 3); // (B, Hkv, S, Dh)
-    if (state.cache() != null) {
-      NDArray[] kv = state.cache().append(layer, state.cacheStart(), k, v);
-      k = kv[0]; // (B, Hkv, T, Dh)
-      v = kv[1]; // (B, Hkv, T, Dh)
+    Attention(ModelConfig config) {
+        this.heads = config.numHeads();
+        this.kvHeads = config.numKvHeads();
+        this.headDim = config.headDim();
+        this.qkv = addParameter(Parameter.builder().setName("qkv_proj").setType(Parameter.Type.WEIGHT).build());
+        this.qkvBias = config.attentionBias()
+                ? addParameter(Parameter.builder().setName("qkv_bias").setType(Parameter.Type.BIAS).build())
+                : null;
+        this.out = addParameter(Parameter.builder().setName("o_proj").setType(Parameter.Type.WEIGHT).build());
     }
-    long t = k.getShape().get(2);
-    NDArray grouped = q.reshape(b, kvHeads, groups * s, headDim); // (B, Hkv, G * S, Dh)
-    NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2)) // (B, Hkv, G * S, T)
-        .mul(state.constants().scale())
-        .reshape(b, kvHeads, groups, s, t)
-        .add(state.mask()); // (B, Hkv, G, S, T)
-    NDArray probs = scores.softmax(4).reshape(b, kvHeads, groups * s, t); // (B, Hkv, G * S, T)
-    NDArray context = probs.matMul(v) // (B, Hkv, G * S, Dh)
-        .reshape(b, heads, s, headDim)
-        .transpose(0, 2, 1, 3)
-        .reshape(b, s, (long) heads * headDim); // (B, S, H * Dh)
-    return Linear.linear(context, out.getArray()).head(); // (B, S, D)
-  }
 
-  @Override
-  protected NDList forwardInternal(
-      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    throw new UnsupportedOperationException("Attention runs inside CausalLm.forward");
-  }
+    Parameter qkv() {
+        return qkv;
+    }
 
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return inputShapes;
-  }
+    Parameter qkvBias() {
+        return qkvBias;
+    }
+
+    Parameter out() {
+        return out;
+    }
+
+    NDArray apply(NDArray x, Rope rope, ForwardState state, int layer) { // x: (B, S, D)
+        long b = x.getShape().get(0);
+        long s = x.getShape().get(1);
+        int groups = heads / kvHeads;
+        NDArray fused = (qkvBias == null
+                ? Linear.linear(x, qkv.getArray())
+                : Linear.linear(x, qkv.getArray(), qkvBias.getArray())).head(); // (B, S, (H + 2Hkv) * Dh)
+        NDList qkAndV = fused.reshape(b, s, heads + 2L * kvHeads, headDim)
+                .split(new long[] {heads + kvHeads}, 2); // (B, S, H + Hkv, Dh), (B, S, Hkv, Dh)
+        NDArray qk = qkAndV.get(0);
+        NDArray rotated = qk.mul(state.cos())
+                .add(qk.matMul(rope.rotation()).mul(state.sin())); // (B, S, H + Hkv, Dh)
+        NDList qAndK = rotated.split(new long[] {heads}, 2);
+        NDArray q = qAndK.get(0).transpose(0, 2, 1, 3); // (B, H, S, Dh)
+        NDArray k = qAndK.get(1).transpose(0, 2, 1, 3); // (B, Hkv, S, Dh)
+        NDArray v = qkAndV.get(1).transpose(0, 2, 1, 3); // (B, Hkv, S, Dh)
+        if (state.cache() != null) {
+            NDArray[] kv = state.cache().append(layer, state.cacheStart(), k, v);
+            k = kv[0]; // (B, Hkv, T, Dh)
+            v = kv[1]; // (B, Hkv, T, Dh)
+        }
+        long t = k.getShape().get(2);
+        NDArray grouped = q.reshape(b, kvHeads, groups * s, headDim); // (B, Hkv, G * S, Dh)
+        NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2)) // (B, Hkv, G * S, T)
+                .mul(state.constants().scale())
+                .reshape(b, kvHeads, groups, s, t)
+                .add(state.mask()); // (B, Hkv, G, S, T)
+        NDArray probs = scores.softmax(4).reshape(b, kvHeads, groups * s, t); // (B, Hkv, G * S, T)
+        NDArray context = probs.matMul(v) // (B, Hkv, G * S, Dh)
+                .reshape(b, heads, s, headDim)
+                .transpose(0, 2, 1, 3)
+                .reshape(b, s, (long) heads * headDim); // (B, S, H * Dh)
+        return Linear.linear(context, out.getArray()).head(); // (B, S, D)
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        throw new UnsupportedOperationException("Attention runs inside CausalLm.forward");
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return inputShapes;
+    }
 }

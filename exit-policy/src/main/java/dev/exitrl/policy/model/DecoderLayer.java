@@ -14,51 +14,51 @@ import ai.djl.util.PairList;
  */
 final class DecoderLayer extends AbstractBlock {
 
-  private final RmsNorm inputNorm;
-  private final Attention attention;
-  private final RmsNorm postAttentionNorm;
-  private final Mlp mlp;
-  private final int index;
+    private final RmsNorm inputNorm;
+    private final Attention attention;
+    private final RmsNorm postAttentionNorm;
+    private final Mlp mlp;
+    private final int index;
 
-  DecoderLayer(ModelConfig config, int index) {
-    this.index = index;
-    this.inputNorm = addChildBlock("input_layernorm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
-    this.attention = addChildBlock("self_attn", new Attention(config));
-    this.postAttentionNorm =
-        addChildBlock("post_attention_layernorm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
-    this.mlp = addChildBlock("mlp", new Mlp(config));
-  }
+    DecoderLayer(ModelConfig config, int index) {
+        this.index = index;
+        this.inputNorm = addChildBlock("input_layernorm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
+        this.attention = addChildBlock("self_attn", new Attention(config));
+        this.postAttentionNorm =
+                addChildBlock("post_attention_layernorm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
+        this.mlp = addChildBlock("mlp", new Mlp(config));
+    }
 
-  RmsNorm inputNorm() {
-    return inputNorm;
-  }
+    RmsNorm inputNorm() {
+        return inputNorm;
+    }
 
-  Attention attention() {
-    return attention;
-  }
+    Attention attention() {
+        return attention;
+    }
 
-  RmsNorm postAttentionNorm() {
-    return postAttentionNorm;
-  }
+    RmsNorm postAttentionNorm() {
+        return postAttentionNorm;
+    }
 
-  Mlp mlp() {
-    return mlp;
-  }
+    Mlp mlp() {
+        return mlp;
+    }
 
-  NDArray apply(NDArray x, Rope rope, ForwardState state) { // x: (B, S, D)
-    NDArray eps = state.constants().eps();
-    NDArray h = x.add(attention.apply(inputNorm.apply(x, eps), rope, state, index)); // (B, S, D)
-    return h.add(mlp.apply(postAttentionNorm.apply(h, eps))); // (B, S, D)
-  }
+    NDArray apply(NDArray x, Rope rope, ForwardState state) { // x: (B, S, D)
+        NDArray eps = state.constants().eps();
+        NDArray h = x.add(attention.apply(inputNorm.apply(x, eps), rope, state, index)); // (B, S, D)
+        return h.add(mlp.apply(postAttentionNorm.apply(h, eps))); // (B, S, D)
+    }
 
-  @Override
-  protected NDList forwardInternal(
-      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    throw new UnsupportedOperationException("DecoderLayer runs inside CausalLm.forward");
-  }
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        throw new UnsupportedOperationException("DecoderLayer runs inside CausalLm.forward");
+    }
 
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return inputShapes;
-  }
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return inputShapes;
+    }
 }

@@ -14,6 +14,6 @@ import ai.djl.ndarray.NDArray;
  */
 record ForwardState(NDArray cos, NDArray sin, NDArray mask, KvCache cache, int cacheStart, Constants constants) {
 
-  /** () RMSNorm epsilon and () attention scale 1/sqrt(Dh), in the model's dtype on its device. */
-  record Constants(NDArray eps, NDArray scale) {}
+    /** () RMSNorm epsilon and () attention scale 1/sqrt(Dh), in the model's dtype on its device. */
+    record Constants(NDArray eps, NDArray scale) {}
 }

@@ -19,53 +19,53 @@ import ai.djl.ndarray.types.SparseFormat;
  */
 final class Rope {
 
-  private final NDArray cosTable; // (P, Dh)
-  private final NDArray sinTable; // (P, Dh)
-  private final NDArray rotation; // (Dh, Dh)
-  private final int positions;
+    private final NDArray cosTable; // (P, Dh)
+    private final NDArray sinTable; // (P, Dh)
+    private final NDArray rotation; // (Dh, Dh)
+    private final int positions;
 
-  Rope(NDManager manager, int headDim, double theta, int positions, DataType dtype) {
-    this.positions = positions;
-    int half = headDim / 2;
-    float[] cos = new float[positions * headDim];
-    float[] sin = new float[positions * headDim];
-    for (int i = 0; i < half; i++) {
-      float exponent = (float) (2 * i) / headDim;
-      float invFreq = 1f / (float) Math.pow((float) theta, exponent);
-      for (int p = 0; p < positions; p++) {
-        float angle = (float) p * invFreq;
-        float c = (float) Math.cos(angle);
-        float s = (float) Math.sin(angle);
-        cos[p * headDim + i] = c;
-        cos[p * headDim + i + half] = c;
-        sin[p * headDim + i] = s;
-        sin[p * headDim + i + half] = s;
-      }
+    Rope(NDManager manager, int headDim, double theta, int positions, DataType dtype) {
+        this.positions = positions;
+        int half = headDim / 2;
+        float[] cos = new float[positions * headDim];
+        float[] sin = new float[positions * headDim];
+        for (int i = 0; i < half; i++) {
+            float exponent = (float) (2 * i) / headDim;
+            float invFreq = 1f / (float) Math.pow((float) theta, exponent);
+            for (int p = 0; p < positions; p++) {
+                float angle = (float) p * invFreq;
+                float c = (float) Math.cos(angle);
+                float s = (float) Math.sin(angle);
+                cos[p * headDim + i] = c;
+                cos[p * headDim + i + half] = c;
+                sin[p * headDim + i] = s;
+                sin[p * headDim + i + half] = s;
+            }
+        }
+        float[] rot = new float[headDim * headDim];
+        for (int j = 0; j < half; j++) {
+            rot[(j + half) * headDim + j] = -1f; // out[j] = -x[j + half]
+            rot[j * headDim + j + half] = 1f; // out[j + half] = x[j]
+        }
+        this.cosTable = manager.create(cos, new Shape(positions, headDim)).toType(dtype, false);
+        this.sinTable = manager.create(sin, new Shape(positions, headDim)).toType(dtype, false);
+        this.rotation = manager.create(rot, new Shape(headDim, headDim)).toType(dtype, false);
     }
-    float[] rot = new float[headDim * headDim];
-    for (int j = 0; j < half; j++) {
-      rot[(j + half) * headDim + j] = -1f; // out[j] = -x[j + half]
-      rot[j * headDim + j + half] = 1f; // out[j + half] = x[j]
+
+    int positions() {
+        return positions;
     }
-    this.cosTable = manager.create(cos, new Shape(positions, headDim)).toType(dtype, false);
-    this.sinTable = manager.create(sin, new Shape(positions, headDim)).toType(dtype, false);
-    this.rotation = manager.create(rot, new Shape(headDim, headDim)).toType(dtype, false);
-  }
 
-  int positions() {
-    return positions;
-  }
+    NDArray rotation() {
+        return rotation; // (Dh, Dh)
+    }
 
-  NDArray rotation() {
-    return rotation; // (Dh, Dh)
-  }
+    /** cos rows for the given positions, shaped to broadcast over heads. */
+    NDArray cos(NDArray positionIds) { // positionIds: (B, S) int64
+        return Embedding.embedding(positionIds, cosTable, SparseFormat.DENSE).head().expandDims(2); // (B, S, 1, Dh)
+    }
 
-  /** cos rows for the given positions, shaped to broadcast over heads. */
-  NDArray cos(NDArray positionIds) { // positionIds: (B, S) int64
-    return Embedding.embedding(positionIds, cosTable, SparseFormat.DENSE).head().expandDims(2); // (B, S, 1, Dh)
-  }
-
-  NDArray sin(NDArray positionIds) { // positionIds: (B, S) int64
-    return Embedding.embedding(positionIds, sinTable, SparseFormat.DENSE).head().expandDims(2); // (B, S, 1, Dh)
-  }
+    NDArray sin(NDArray positionIds) { // positionIds: (B, S) int64
+        return Embedding.embedding(positionIds, sinTable, SparseFormat.DENSE).head().expandDims(2); // (B, S, 1, Dh)
+    }
 }

@@ -14,54 +14,54 @@ import java.util.List;
  * @param seed seed of the sampler's random source; the same seed and inputs give the same outputs
  */
 public record SamplingParams(
-    int maxNewTokens,
-    double temperature,
-    double topP,
-    int topK,
-    List<String> stopStrings,
-    boolean stopAtEos,
-    long seed) {
+        int maxNewTokens,
+        double temperature,
+        double topP,
+        int topK,
+        List<String> stopStrings,
+        boolean stopAtEos,
+        long seed) {
 
-  public SamplingParams {
-    if (maxNewTokens < 1) {
-      throw new IllegalArgumentException("maxNewTokens must be >= 1, got " + maxNewTokens);
+    public SamplingParams {
+        if (maxNewTokens < 1) {
+            throw new IllegalArgumentException("maxNewTokens must be >= 1, got " + maxNewTokens);
+        }
+        if (!(temperature >= 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be >= 0 and finite, got " + temperature);
+        }
+        if (!(topP > 0 && topP <= 1)) {
+            throw new IllegalArgumentException("topP must be in (0, 1], got " + topP);
+        }
+        if (topK < 0) {
+            throw new IllegalArgumentException("topK must be >= 0 (0 = off), got " + topK);
+        }
+        stopStrings = stopStrings == null ? List.of() : List.copyOf(stopStrings);
+        for (String s : stopStrings) {
+            if (s.isEmpty()) {
+                throw new IllegalArgumentException("stopStrings must not contain the empty string");
+            }
+        }
     }
-    if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-      throw new IllegalArgumentException("temperature must be >= 0 and finite, got " + temperature);
+
+    /** Greedy decoding of up to {@code maxNewTokens}, stopping at EOS. */
+    public static SamplingParams greedy(int maxNewTokens) {
+        return new SamplingParams(maxNewTokens, 0, 1, 0, List.of(), true, 0);
     }
-    if (!(topP > 0 && topP <= 1)) {
-      throw new IllegalArgumentException("topP must be in (0, 1], got " + topP);
+
+    /** Plain sampling at temperature 1 (no filters), stopping at EOS. */
+    public static SamplingParams sample(int maxNewTokens, long seed) {
+        return new SamplingParams(maxNewTokens, 1, 1, 0, List.of(), true, seed);
     }
-    if (topK < 0) {
-      throw new IllegalArgumentException("topK must be >= 0 (0 = off), got " + topK);
+
+    public SamplingParams withSeed(long newSeed) {
+        return new SamplingParams(maxNewTokens, temperature, topP, topK, stopStrings, stopAtEos, newSeed);
     }
-    stopStrings = stopStrings == null ? List.of() : List.copyOf(stopStrings);
-    for (String s : stopStrings) {
-      if (s.isEmpty()) {
-        throw new IllegalArgumentException("stopStrings must not contain the empty string");
-      }
+
+    public SamplingParams withStopAtEos(boolean stop) {
+        return new SamplingParams(maxNewTokens, temperature, topP, topK, stopStrings, stop, seed);
     }
-  }
 
-  /** Greedy decoding of up to {@code maxNewTokens}, stopping at EOS. */
-  public static SamplingParams greedy(int maxNewTokens) {
-    return new SamplingParams(maxNewTokens, 0, 1, 0, List.of(), true, 0);
-  }
-
-  /** Plain sampling at temperature 1 (no filters), stopping at EOS. */
-  public static SamplingParams sample(int maxNewTokens, long seed) {
-    return new SamplingParams(maxNewTokens, 1, 1, 0, List.of(), true, seed);
-  }
-
-  public SamplingParams withSeed(long newSeed) {
-    return new SamplingParams(maxNewTokens, temperature, topP, topK, stopStrings, stopAtEos, newSeed);
-  }
-
-  public SamplingParams withStopAtEos(boolean stop) {
-    return new SamplingParams(maxNewTokens, temperature, topP, topK, stopStrings, stop, seed);
-  }
-
-  boolean greedyDecoding() {
-    return temperature == 0;
-  }
+    boolean greedyDecoding() {
+        return temperature == 0;
+    }
 }

@@ -14,51 +14,51 @@ import java.util.Map;
  */
 public final class PolicyTokenizer implements AutoCloseable {
 
-  private final HuggingFaceTokenizer tokenizer;
-  private final Path file;
+    private final HuggingFaceTokenizer tokenizer;
+    private final Path file;
 
-  private PolicyTokenizer(HuggingFaceTokenizer tokenizer, Path file) {
-    this.tokenizer = tokenizer;
-    this.file = file;
-  }
-
-  /** Loads {@code tokenizer.json} from a checkpoint directory or a file path. */
-  public static PolicyTokenizer load(Path dirOrFile) throws IOException {
-    Path file = Files.isDirectory(dirOrFile) ? dirOrFile.resolve("tokenizer.json") : dirOrFile;
-    if (!Files.isRegularFile(file)) {
-      throw new IOException("tokenizer.json missing: " + file);
+    private PolicyTokenizer(HuggingFaceTokenizer tokenizer, Path file) {
+        this.tokenizer = tokenizer;
+        this.file = file;
     }
-    HuggingFaceTokenizer tok = HuggingFaceTokenizer.newInstance(
-        file, Map.of("truncation", "false", "padding", "false", "addSpecialTokens", "true"));
-    return new PolicyTokenizer(tok, file.toAbsolutePath());
-  }
 
-  /** Token ids of {@code text}, including the special tokens the post-processor adds. */
-  public long[] encode(String text) {
-    return tokenizer.encode(text, true, false).getIds();
-  }
-
-  /** Token ids of {@code text} without special tokens (for a response appended to a prompt). */
-  public long[] encodePlain(String text) {
-    return tokenizer.encode(text, false, false).getIds();
-  }
-
-  /** Text of the ids with special tokens (BOS, EOS, PAD) left out. */
-  public String decode(long[] ids) {
-    return tokenizer.decode(ids, true);
-  }
-
-  /** Copies the source {@code tokenizer.json} into a checkpoint directory. */
-  public void save(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    Path target = dir.resolve("tokenizer.json").toAbsolutePath();
-    if (!target.equals(file)) {
-      Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+    /** Loads {@code tokenizer.json} from a checkpoint directory or a file path. */
+    public static PolicyTokenizer load(Path dirOrFile) throws IOException {
+        Path file = Files.isDirectory(dirOrFile) ? dirOrFile.resolve("tokenizer.json") : dirOrFile;
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("tokenizer.json missing: " + file);
+        }
+        HuggingFaceTokenizer tok = HuggingFaceTokenizer.newInstance(
+                file, Map.of("truncation", "false", "padding", "false", "addSpecialTokens", "true"));
+        return new PolicyTokenizer(tok, file.toAbsolutePath());
     }
-  }
 
-  @Override
-  public void close() {
-    tokenizer.close();
-  }
+    /** Token ids of {@code text}, including the special tokens the post-processor adds. */
+    public long[] encode(String text) {
+        return tokenizer.encode(text, true, false).getIds();
+    }
+
+    /** Token ids of {@code text} without special tokens (for a response appended to a prompt). */
+    public long[] encodePlain(String text) {
+        return tokenizer.encode(text, false, false).getIds();
+    }
+
+    /** Text of the ids with special tokens (BOS, EOS, PAD) left out. */
+    public String decode(long[] ids) {
+        return tokenizer.decode(ids, true);
+    }
+
+    /** Copies the source {@code tokenizer.json} into a checkpoint directory. */
+    public void save(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path target = dir.resolve("tokenizer.json").toAbsolutePath();
+        if (!target.equals(file)) {
+            Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
 }

@@ -46,245 +46,245 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class PolicyTrainer implements AutoCloseable {
 
-  static final String OPTIMIZER_FILE = "optimizer.safetensors";
-  static final String REFERENCE_FILE = "reference.safetensors";
-  static final String STATE_FILE = "trainer_state.json";
+    static final String OPTIMIZER_FILE = "optimizer.safetensors";
+    static final String REFERENCE_FILE = "reference.safetensors";
+    static final String STATE_FILE = "trainer_state.json";
 
-  private final CausalLm model;
-  private final Map<String, Parameter> parameters;
-  private final AdamW optimizer;
-  private CausalLm reference;
-  private GrpoConfig config;
+    private final CausalLm model;
+    private final Map<String, Parameter> parameters;
+    private final AdamW optimizer;
+    private CausalLm reference;
+    private GrpoConfig config;
 
-  public PolicyTrainer(CausalLm model, GrpoConfig config) {
-    if (model.dtype() != DataType.FLOAT32) {
-      throw new IllegalArgumentException("training needs a float32 model, got " + model.dtype());
-    }
-    this.model = model;
-    this.config = config;
-    this.parameters = model.namedParameters();
-    for (Parameter p : parameters.values()) {
-      p.getArray().setRequiresGradient(true);
-    }
-    this.optimizer = new AdamW(parameters, model.manager(), config.adamBeta1(), config.adamBeta2(), config.adamEps());
-    this.reference = copyOf(model);
-  }
-
-  private static CausalLm copyOf(CausalLm source) {
-    try (NDManager tmp = source.manager().newSubManager()) {
-      return CausalLm.fromHf(source.config(), source.hfTensors(tmp), source.device(), DataType.FLOAT32);
-    }
-  }
-
-  public CausalLm model() {
-    return model;
-  }
-
-  public CausalLm reference() {
-    return reference;
-  }
-
-  public GrpoConfig config() {
-    return config;
-  }
-
-  /** Changes the settings of later steps (optimizer moments are kept). */
-  public void setConfig(GrpoConfig newConfig) {
-    this.config = newConfig;
-  }
-
-  public long step() {
-    return optimizer.step();
-  }
-
-  /** One GRPO update over the given groups (each a list of rollouts of one task instance). */
-  public StepStats grpoStep(List<List<Rollout>> groups) {
-    if (groups.isEmpty()) {
-      throw new IllegalArgumentException("groups must not be empty");
-    }
-    List<Rollout> flat = new ArrayList<>();
-    List<Double> weights = new ArrayList<>(); // per-token weight of each rollout: 1 / (groups * |group| * |o_i|)
-    for (List<Rollout> group : groups) {
-      if (group.isEmpty()) {
-        throw new IllegalArgumentException("every group must hold at least one rollout");
-      }
-      for (Rollout r : group) {
-        double tokens = r.policyTokens();
-        flat.add(r);
-        weights.add(tokens > 0 ? 1.0 / (groups.size() * group.size() * tokens) : 0.0);
-      }
-    }
-    double loss = 0;
-    double klSum = 0;
-    double clipped = 0;
-    long tokens = 0;
-    for (int start = 0; start < flat.size(); start += config.microBatchSize()) {
-      int end = Math.min(flat.size(), start + config.microBatchSize());
-      double[] out = grpoMicroBatch(flat.subList(start, end), weights.subList(start, end));
-      loss += out[0];
-      klSum += out[1];
-      clipped += out[2];
-      tokens += (long) out[3];
-    }
-    double norm = optimizer.update(config.learningRate(), config.weightDecay(), config.maxGradNorm());
-    return new StepStats(loss, tokens == 0 ? 0 : klSum / tokens, tokens == 0 ? 0 : clipped / tokens, norm, tokens,
-        optimizer.step());
-  }
-
-  /** Forward + backward of one micro-batch; returns {loss part, KL sum, clipped count, policy tokens}. */
-  private double[] grpoMicroBatch(List<Rollout> rollouts, List<Double> tokenWeights) {
-    int b = rollouts.size();
-    List<long[]> prompts = new ArrayList<>(b);
-    List<long[]> responses = new ArrayList<>(b);
-    List<float[]> masks = new ArrayList<>(b);
-    for (Rollout r : rollouts) {
-      prompts.add(r.promptIds());
-      responses.add(r.responseIds());
-      masks.add(r.policyMask());
-    }
-    boolean anyMask = masks.stream().anyMatch(m -> m != null);
-    try (NDManager m = model.manager().newSubManager()) {
-      NDArray refLogProbs = null; // (B, S - 1)
-      if (config.beta() > 0) {
-        refLogProbs = TokenLogProbs.compute(reference, m, prompts, responses, null).logProbs();
-      }
-      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        TokenLogProbs current = TokenLogProbs.compute(model, m, prompts, responses, anyMask ? fill(masks, responses) : null);
-        NDArray logProbs = current.logProbs(); // (B, S - 1)
-        long width = logProbs.getShape().get(1);
-        float[] behaviour = new float[(int) (b * width)];
-        float[] weight = new float[(int) (b * width)];
-        float[] advantage = new float[b];
-        float[] maskHost = current.mask().toFloatArray();
-        for (int r = 0; r < b; r++) {
-          Rollout ro = rollouts.get(r);
-          advantage[r] = (float) ro.advantage();
-          int s0 = current.starts()[r];
-          for (int i = 0; i < ro.responseIds().length; i++) {
-            int at = (int) (r * width + s0 + i);
-            behaviour[at] = ro.behaviourLogProbs()[i];
-            weight[at] = (float) (maskHost[at] * tokenWeights.get(r));
-          }
+    public PolicyTrainer(CausalLm model, GrpoConfig config) {
+        if (model.dtype() != DataType.FLOAT32) {
+            throw new IllegalArgumentException("training needs a float32 model, got " + model.dtype());
         }
-        NDArray old = m.create(behaviour, new Shape(b, width)); // (B, S - 1)
-        NDArray w = m.create(weight, new Shape(b, width)); // (B, S - 1)
-        NDArray adv = m.create(advantage, new Shape(b, 1)); // (B, 1)
-        NDArray ratio = logProbs.sub(old).exp(); // (B, S - 1)
-        float lo = (float) (1 - config.clipEpsilon());
-        float hi = (float) (1 + config.clipEpsilon());
-        NDArray objective = ratio.mul(adv).minimum(ratio.clip(lo, hi).mul(adv)); // (B, S - 1)
-        NDArray kl = null; // (B, S - 1)
-        if (refLogProbs != null) {
-          NDArray diff = refLogProbs.sub(logProbs); // (B, S - 1)
-          kl = diff.exp().sub(diff).sub(1f);
-          objective = objective.sub(kl.mul((float) config.beta()));
+        this.model = model;
+        this.config = config;
+        this.parameters = model.namedParameters();
+        for (Parameter p : parameters.values()) {
+            p.getArray().setRequiresGradient(true);
         }
-        NDArray loss = objective.mul(w).sum().neg(); // ()
-        collector.backward(loss);
-        NDArray policyMask = current.mask(); // (B, S - 1)
-        double clippedCount = ratio.lt(lo).logicalOr(ratio.gt(hi)).toType(DataType.FLOAT32, false)
-            .mul(policyMask).sum().getFloat();
-        double klSum = kl == null ? 0 : kl.mul(policyMask).sum().getFloat();
-        double tokenCount = policyMask.sum().getFloat();
-        return new double[] {loss.getFloat(), klSum, clippedCount, tokenCount};
-      }
+        this.optimizer = new AdamW(parameters, model.manager(), config.adamBeta1(), config.adamBeta2(), config.adamEps());
+        this.reference = copyOf(model);
     }
-  }
 
-  private static List<float[]> fill(List<float[]> masks, List<long[]> responses) {
-    List<float[]> out = new ArrayList<>(masks.size());
-    for (int i = 0; i < masks.size(); i++) {
-      float[] m = masks.get(i);
-      if (m == null) {
-        m = new float[responses.get(i).length];
-        java.util.Arrays.fill(m, 1f);
-      }
-      out.add(m);
+    private static CausalLm copyOf(CausalLm source) {
+        try (NDManager tmp = source.manager().newSubManager()) {
+            return CausalLm.fromHf(source.config(), source.hfTensors(tmp), source.device(), DataType.FLOAT32);
+        }
     }
-    return out;
-  }
 
-  /**
-   * One supervised warm-start step: cross-entropy of {@code targets} given {@code prompts}, averaged over all
-   * target tokens of the batch, with the trainer's optimizer and learning rate.
-   */
-  public StepStats supervisedStep(List<long[]> prompts, List<long[]> targets) {
-    if (prompts.size() != targets.size() || prompts.isEmpty()) {
-      throw new IllegalArgumentException("prompts and targets must be non-empty and of the same size");
+    public CausalLm model() {
+        return model;
     }
-    long total = 0;
-    for (long[] t : targets) {
-      if (t.length == 0) {
-        throw new IllegalArgumentException("every target must hold at least one token");
-      }
-      total += t.length;
-    }
-    double loss = 0;
-    for (int start = 0; start < prompts.size(); start += config.microBatchSize()) {
-      int end = Math.min(prompts.size(), start + config.microBatchSize());
-      try (NDManager m = model.manager().newSubManager();
-          GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        TokenLogProbs lp = TokenLogProbs.compute(model, m, prompts.subList(start, end), targets.subList(start, end), null);
-        NDArray part = lp.logProbs().mul(lp.mask()).sum().div((float) total).neg(); // ()
-        collector.backward(part);
-        loss += part.getFloat();
-      }
-    }
-    double norm = optimizer.update(config.learningRate(), config.weightDecay(), config.maxGradNorm());
-    return new StepStats(loss, 0, 0, norm, total, optimizer.step());
-  }
 
-  /** {@code ref = alpha * theta + (1 - alpha) * ref} for every weight; alpha = 1 copies the policy. */
-  public void updateReference(double alpha) {
-    if (!(alpha >= 0 && alpha <= 1)) {
-      throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
+    public CausalLm reference() {
+        return reference;
     }
-    Map<String, Parameter> ref = reference.namedParameters();
-    try (NDManager tmp = model.manager().newSubManager()) {
-      for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-        NDArray theta = e.getValue().getArray().mul((float) alpha); // shape of the weight
-        theta.attach(tmp);
-        NDArray target = ref.get(e.getKey()).getArray();
-        target.muli((float) (1 - alpha)).addi(theta);
-      }
-    }
-  }
 
-  /**
-   * Writes a resumable checkpoint: the Hugging Face files ({@code config.json}, {@code model.safetensors},
-   * {@code tokenizer.json}) plus {@code reference.safetensors}, {@code optimizer.safetensors} and
-   * {@code trainer_state.json} (step).
-   */
-  public void save(Path dir, PolicyTokenizer tokenizer) throws IOException {
-    HfCheckpoint.save(model, dir);
-    if (tokenizer != null) {
-      tokenizer.save(dir);
+    public GrpoConfig config() {
+        return config;
     }
-    try (NDManager tmp = model.manager().newSubManager()) {
-      Safetensors.write(dir.resolve(REFERENCE_FILE), reference.hfTensors(tmp), Map.of());
-    }
-    Safetensors.write(dir.resolve(OPTIMIZER_FILE), optimizer.state(), Map.of("step", Long.toString(optimizer.step())));
-    Files.writeString(dir.resolve(STATE_FILE), "{\"step\": " + optimizer.step() + "}\n");
-  }
 
-  /** Restores weights, reference, optimizer moments and step from a checkpoint written by {@link #save}. */
-  public void resume(Path dir) throws IOException {
-    for (String f : List.of(HfCheckpoint.WEIGHTS, REFERENCE_FILE, OPTIMIZER_FILE, STATE_FILE)) {
-      if (!Files.exists(dir.resolve(f))) {
-        throw new IOException("checkpoint " + dir + " lacks " + f);
-      }
+    /** Changes the settings of later steps (optimizer moments are kept). */
+    public void setConfig(GrpoConfig newConfig) {
+        this.config = newConfig;
     }
-    HfCheckpoint.loadWeightsInto(model, dir);
-    try (NDManager tmp = NDManager.newBaseManager(ai.djl.Device.cpu())) {
-      reference.loadHf(Safetensors.read(dir.resolve(REFERENCE_FILE), tmp));
-      JsonNode state = JsonMapper.builder().build().readTree(Files.readString(dir.resolve(STATE_FILE)));
-      optimizer.restore(Safetensors.read(dir.resolve(OPTIMIZER_FILE), tmp), state.path("step").asLong());
-    }
-  }
 
-  @Override
-  public void close() {
-    optimizer.close();
-    reference.close();
-  }
+    public long step() {
+        return optimizer.step();
+    }
+
+    /** One GRPO update over the given groups (each a list of rollouts of one task instance). */
+    public StepStats grpoStep(List<List<Rollout>> groups) {
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException("groups must not be empty");
+        }
+        List<Rollout> flat = new ArrayList<>();
+        List<Double> weights = new ArrayList<>(); // per-token weight of each rollout: 1 / (groups * |group| * |o_i|)
+        for (List<Rollout> group : groups) {
+            if (group.isEmpty()) {
+                throw new IllegalArgumentException("every group must hold at least one rollout");
+            }
+            for (Rollout r : group) {
+                double tokens = r.policyTokens();
+                flat.add(r);
+                weights.add(tokens > 0 ? 1.0 / (groups.size() * group.size() * tokens) : 0.0);
+            }
+        }
+        double loss = 0;
+        double klSum = 0;
+        double clipped = 0;
+        long tokens = 0;
+        for (int start = 0; start < flat.size(); start += config.microBatchSize()) {
+            int end = Math.min(flat.size(), start + config.microBatchSize());
+            double[] out = grpoMicroBatch(flat.subList(start, end), weights.subList(start, end));
+            loss += out[0];
+            klSum += out[1];
+            clipped += out[2];
+            tokens += (long) out[3];
+        }
+        double norm = optimizer.update(config.learningRate(), config.weightDecay(), config.maxGradNorm());
+        return new StepStats(loss, tokens == 0 ? 0 : klSum / tokens, tokens == 0 ? 0 : clipped / tokens, norm, tokens,
+                optimizer.step());
+    }
+
+    /** Forward + backward of one micro-batch; returns {loss part, KL sum, clipped count, policy tokens}. */
+    private double[] grpoMicroBatch(List<Rollout> rollouts, List<Double> tokenWeights) {
+        int b = rollouts.size();
+        List<long[]> prompts = new ArrayList<>(b);
+        List<long[]> responses = new ArrayList<>(b);
+        List<float[]> masks = new ArrayList<>(b);
+        for (Rollout r : rollouts) {
+            prompts.add(r.promptIds());
+            responses.add(r.responseIds());
+            masks.add(r.policyMask());
+        }
+        boolean anyMask = masks.stream().anyMatch(m -> m != null);
+        try (NDManager m = model.manager().newSubManager()) {
+            NDArray refLogProbs = null; // (B, S - 1)
+            if (config.beta() > 0) {
+                refLogProbs = TokenLogProbs.compute(reference, m, prompts, responses, null).logProbs();
+            }
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                TokenLogProbs current = TokenLogProbs.compute(model, m, prompts, responses, anyMask ? fill(masks, responses) : null);
+                NDArray logProbs = current.logProbs(); // (B, S - 1)
+                long width = logProbs.getShape().get(1);
+                float[] behaviour = new float[(int) (b * width)];
+                float[] weight = new float[(int) (b * width)];
+                float[] advantage = new float[b];
+                float[] maskHost = current.mask().toFloatArray();
+                for (int r = 0; r < b; r++) {
+                    Rollout ro = rollouts.get(r);
+                    advantage[r] = (float) ro.advantage();
+                    int s0 = current.starts()[r];
+                    for (int i = 0; i < ro.responseIds().length; i++) {
+                        int at = (int) (r * width + s0 + i);
+                        behaviour[at] = ro.behaviourLogProbs()[i];
+                        weight[at] = (float) (maskHost[at] * tokenWeights.get(r));
+                    }
+                }
+                NDArray old = m.create(behaviour, new Shape(b, width)); // (B, S - 1)
+                NDArray w = m.create(weight, new Shape(b, width)); // (B, S - 1)
+                NDArray adv = m.create(advantage, new Shape(b, 1)); // (B, 1)
+                NDArray ratio = logProbs.sub(old).exp(); // (B, S - 1)
+                float lo = (float) (1 - config.clipEpsilon());
+                float hi = (float) (1 + config.clipEpsilon());
+                NDArray objective = ratio.mul(adv).minimum(ratio.clip(lo, hi).mul(adv)); // (B, S - 1)
+                NDArray kl = null; // (B, S - 1)
+                if (refLogProbs != null) {
+                    NDArray diff = refLogProbs.sub(logProbs); // (B, S - 1)
+                    kl = diff.exp().sub(diff).sub(1f);
+                    objective = objective.sub(kl.mul((float) config.beta()));
+                }
+                NDArray loss = objective.mul(w).sum().neg(); // ()
+                collector.backward(loss);
+                NDArray policyMask = current.mask(); // (B, S - 1)
+                double clippedCount = ratio.lt(lo).logicalOr(ratio.gt(hi)).toType(DataType.FLOAT32, false)
+                        .mul(policyMask).sum().getFloat();
+                double klSum = kl == null ? 0 : kl.mul(policyMask).sum().getFloat();
+                double tokenCount = policyMask.sum().getFloat();
+                return new double[] {loss.getFloat(), klSum, clippedCount, tokenCount};
+            }
+        }
+    }
+
+    private static List<float[]> fill(List<float[]> masks, List<long[]> responses) {
+        List<float[]> out = new ArrayList<>(masks.size());
+        for (int i = 0; i < masks.size(); i++) {
+            float[] m = masks.get(i);
+            if (m == null) {
+                m = new float[responses.get(i).length];
+                java.util.Arrays.fill(m, 1f);
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    /**
+     * One supervised warm-start step: cross-entropy of {@code targets} given {@code prompts}, averaged over all
+     * target tokens of the batch, with the trainer's optimizer and learning rate.
+     */
+    public StepStats supervisedStep(List<long[]> prompts, List<long[]> targets) {
+        if (prompts.size() != targets.size() || prompts.isEmpty()) {
+            throw new IllegalArgumentException("prompts and targets must be non-empty and of the same size");
+        }
+        long total = 0;
+        for (long[] t : targets) {
+            if (t.length == 0) {
+                throw new IllegalArgumentException("every target must hold at least one token");
+            }
+            total += t.length;
+        }
+        double loss = 0;
+        for (int start = 0; start < prompts.size(); start += config.microBatchSize()) {
+            int end = Math.min(prompts.size(), start + config.microBatchSize());
+            try (NDManager m = model.manager().newSubManager();
+                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                TokenLogProbs lp = TokenLogProbs.compute(model, m, prompts.subList(start, end), targets.subList(start, end), null);
+                NDArray part = lp.logProbs().mul(lp.mask()).sum().div((float) total).neg(); // ()
+                collector.backward(part);
+                loss += part.getFloat();
+            }
+        }
+        double norm = optimizer.update(config.learningRate(), config.weightDecay(), config.maxGradNorm());
+        return new StepStats(loss, 0, 0, norm, total, optimizer.step());
+    }
+
+    /** {@code ref = alpha * theta + (1 - alpha) * ref} for every weight; alpha = 1 copies the policy. */
+    public void updateReference(double alpha) {
+        if (!(alpha >= 0 && alpha <= 1)) {
+            throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
+        }
+        Map<String, Parameter> ref = reference.namedParameters();
+        try (NDManager tmp = model.manager().newSubManager()) {
+            for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+                NDArray theta = e.getValue().getArray().mul((float) alpha); // shape of the weight
+                theta.attach(tmp);
+                NDArray target = ref.get(e.getKey()).getArray();
+                target.muli((float) (1 - alpha)).addi(theta);
+            }
+        }
+    }
+
+    /**
+     * Writes a resumable checkpoint: the Hugging Face files ({@code config.json}, {@code model.safetensors},
+     * {@code tokenizer.json}) plus {@code reference.safetensors}, {@code optimizer.safetensors} and
+     * {@code trainer_state.json} (step).
+     */
+    public void save(Path dir, PolicyTokenizer tokenizer) throws IOException {
+        HfCheckpoint.save(model, dir);
+        if (tokenizer != null) {
+            tokenizer.save(dir);
+        }
+        try (NDManager tmp = model.manager().newSubManager()) {
+            Safetensors.write(dir.resolve(REFERENCE_FILE), reference.hfTensors(tmp), Map.of());
+        }
+        Safetensors.write(dir.resolve(OPTIMIZER_FILE), optimizer.state(), Map.of("step", Long.toString(optimizer.step())));
+        Files.writeString(dir.resolve(STATE_FILE), "{\"step\": " + optimizer.step() + "}\n");
+    }
+
+    /** Restores weights, reference, optimizer moments and step from a checkpoint written by {@link #save}. */
+    public void resume(Path dir) throws IOException {
+        for (String f : List.of(HfCheckpoint.WEIGHTS, REFERENCE_FILE, OPTIMIZER_FILE, STATE_FILE)) {
+            if (!Files.exists(dir.resolve(f))) {
+                throw new IOException("checkpoint " + dir + " lacks " + f);
+            }
+        }
+        HfCheckpoint.loadWeightsInto(model, dir);
+        try (NDManager tmp = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+            reference.loadHf(Safetensors.read(dir.resolve(REFERENCE_FILE), tmp));
+            JsonNode state = JsonMapper.builder().build().readTree(Files.readString(dir.resolve(STATE_FILE)));
+            optimizer.restore(Safetensors.read(dir.resolve(OPTIMIZER_FILE), tmp), state.path("step").asLong());
+        }
+    }
+
+    @Override
+    public void close() {
+        optimizer.close();
+        reference.close();
+    }
 }

@@ -11,38 +11,38 @@ package dev.exitrl.policy.training;
  */
 public record Rollout(long[] promptIds, long[] responseIds, float[] behaviourLogProbs, double advantage, float[] policyMask) {
 
-  public Rollout {
-    if (promptIds == null || promptIds.length == 0) {
-      throw new IllegalArgumentException("promptIds must hold at least one token");
+    public Rollout {
+        if (promptIds == null || promptIds.length == 0) {
+            throw new IllegalArgumentException("promptIds must hold at least one token");
+        }
+        if (responseIds == null || responseIds.length == 0) {
+            throw new IllegalArgumentException("responseIds must hold at least one token");
+        }
+        if (behaviourLogProbs == null || behaviourLogProbs.length != responseIds.length) {
+            throw new IllegalArgumentException("behaviourLogProbs must have one entry per response token ("
+                    + responseIds.length + ")");
+        }
+        if (policyMask != null && policyMask.length != responseIds.length) {
+            throw new IllegalArgumentException("policyMask must have one entry per response token (" + responseIds.length + ")");
+        }
+        if (!Double.isFinite(advantage)) {
+            throw new IllegalArgumentException("advantage must be finite, got " + advantage);
+        }
     }
-    if (responseIds == null || responseIds.length == 0) {
-      throw new IllegalArgumentException("responseIds must hold at least one token");
-    }
-    if (behaviourLogProbs == null || behaviourLogProbs.length != responseIds.length) {
-      throw new IllegalArgumentException("behaviourLogProbs must have one entry per response token ("
-          + responseIds.length + ")");
-    }
-    if (policyMask != null && policyMask.length != responseIds.length) {
-      throw new IllegalArgumentException("policyMask must have one entry per response token (" + responseIds.length + ")");
-    }
-    if (!Double.isFinite(advantage)) {
-      throw new IllegalArgumentException("advantage must be finite, got " + advantage);
-    }
-  }
 
-  public Rollout(long[] promptIds, long[] responseIds, float[] behaviourLogProbs, double advantage) {
-    this(promptIds, responseIds, behaviourLogProbs, advantage, null);
-  }
+    public Rollout(long[] promptIds, long[] responseIds, float[] behaviourLogProbs, double advantage) {
+        this(promptIds, responseIds, behaviourLogProbs, advantage, null);
+    }
 
-  /** Tokens that count in the loss. */
-  double policyTokens() {
-    if (policyMask == null) {
-      return responseIds.length;
+    /** Tokens that count in the loss. */
+    double policyTokens() {
+        if (policyMask == null) {
+            return responseIds.length;
+        }
+        double n = 0;
+        for (float m : policyMask) {
+            n += m;
+        }
+        return n;
     }
-    double n = 0;
-    for (float m : policyMask) {
-      n += m;
-    }
-    return n;
-  }
 }

@@ -21,46 +21,46 @@ import org.junit.jupiter.api.Test;
 @Tag("bench")
 class PolicyBenchmarkTest {
 
-  @Test
-  void tinyPreset() {
-    ModelConfig config = ModelConfig.preset("tiny", 64, 0, 1, 2);
-    int batch = 64;
-    int promptLen = 16;
-    int newTokens = 128;
-    try (CausalLm model = CausalLm.random(config, Device.cpu(), DataType.FLOAT32, 1)) {
-      Generator generator = new Generator(model, null);
-      List<long[]> prompts = Bench.randomPrompts(config, batch, promptLen, 1);
-      Bench.timeGeneration(generator, prompts, 8, true, 0);
-      Bench.timeGeneration(generator, prompts, 8, false, 0);
-      Bench.GenerationRun cached = Bench.timeGeneration(generator, prompts, newTokens, true, 2);
-      Bench.GenerationRun recomputed = Bench.timeGeneration(generator, prompts, newTokens, false, 2);
-      double cachedTps = batch * (double) newTokens / cached.seconds();
-      double recomputeTps = batch * (double) newTokens / recomputed.seconds();
+    @Test
+    void tinyPreset() {
+        ModelConfig config = ModelConfig.preset("tiny", 64, 0, 1, 2);
+        int batch = 64;
+        int promptLen = 16;
+        int newTokens = 128;
+        try (CausalLm model = CausalLm.random(config, Device.cpu(), DataType.FLOAT32, 1)) {
+            Generator generator = new Generator(model, null);
+            List<long[]> prompts = Bench.randomPrompts(config, batch, promptLen, 1);
+            Bench.timeGeneration(generator, prompts, 8, true, 0);
+            Bench.timeGeneration(generator, prompts, 8, false, 0);
+            Bench.GenerationRun cached = Bench.timeGeneration(generator, prompts, newTokens, true, 2);
+            Bench.GenerationRun recomputed = Bench.timeGeneration(generator, prompts, newTokens, false, 2);
+            double cachedTps = batch * (double) newTokens / cached.seconds();
+            double recomputeTps = batch * (double) newTokens / recomputed.seconds();
 
-      int trainBatch = 32;
-      int seqLen = 64;
-      double trainTps;
-      try (PolicyTrainer trainer = new PolicyTrainer(model, GrpoConfig.defaults(1e-4).withMicroBatchSize(trainBatch))) {
-        List<List<Rollout>> groups = Bench.randomGroups(config, trainBatch, seqLen, 3);
-        trainer.grpoStep(groups);
-        int steps = 10;
-        long t0 = System.nanoTime();
-        for (int i = 0; i < steps; i++) {
-          trainer.grpoStep(groups);
+            int trainBatch = 32;
+            int seqLen = 64;
+            double trainTps;
+            try (PolicyTrainer trainer = new PolicyTrainer(model, GrpoConfig.defaults(1e-4).withMicroBatchSize(trainBatch))) {
+                List<List<Rollout>> groups = Bench.randomGroups(config, trainBatch, seqLen, 3);
+                trainer.grpoStep(groups);
+                int steps = 10;
+                long t0 = System.nanoTime();
+                for (int i = 0; i < steps; i++) {
+                    trainer.grpoStep(groups);
+                }
+                double perStep = (System.nanoTime() - t0) / 1e9 / steps;
+                trainTps = trainBatch * (double) seqLen / perStep;
+            }
+            System.out.printf("%n| tiny preset (%d params), CPU | value |%n|---|---|%n", model.parameterCount());
+            System.out.printf("| generation, KV cache, batch %d x %d new tokens | %.0f tokens/s, %.2f ms/decode step |%n",
+                    batch, newTokens, cachedTps, cached.msPerDecodeStep());
+            System.out.printf("| generation, full recompute, same shape | %.0f tokens/s, %.2f ms/decode step |%n",
+                    recomputeTps, recomputed.msPerDecodeStep());
+            System.out.printf("| KV cache speed-up | %.1fx |%n", cachedTps / recomputeTps);
+            System.out.printf("| GRPO train (fwd + bwd + AdamW), batch %d x %d tokens | %.0f tokens/s |%n", trainBatch, seqLen,
+                    trainTps);
+            System.out.printf("| peak RSS | %.0f MB |%n%n", Bench.peakRssMb());
+            assertThat(cachedTps).as("KV cache vs full recompute").isGreaterThan(3 * recomputeTps);
         }
-        double perStep = (System.nanoTime() - t0) / 1e9 / steps;
-        trainTps = trainBatch * (double) seqLen / perStep;
-      }
-      System.out.printf("%n| tiny preset (%d params), CPU | value |%n|---|---|%n", model.parameterCount());
-      System.out.printf("| generation, KV cache, batch %d x %d new tokens | %.0f tokens/s, %.2f ms/decode step |%n",
-          batch, newTokens, cachedTps, cached.msPerDecodeStep());
-      System.out.printf("| generation, full recompute, same shape | %.0f tokens/s, %.2f ms/decode step |%n",
-          recomputeTps, recomputed.msPerDecodeStep());
-      System.out.printf("| KV cache speed-up | %.1fx |%n", cachedTps / recomputeTps);
-      System.out.printf("| GRPO train (fwd + bwd + AdamW), batch %d x %d tokens | %.0f tokens/s |%n", trainBatch, seqLen,
-          trainTps);
-      System.out.printf("| peak RSS | %.0f MB |%n%n", Bench.peakRssMb());
-      assertThat(cachedTps).as("KV cache vs full recompute").isGreaterThan(3 * recomputeTps);
     }
-  }
 }

@@ -19,33 +19,33 @@ import org.junit.jupiter.api.Test;
  */
 class HalfPrecisionTest {
 
-  @Test
-  void halfPrecisionTracksFloat32() throws Exception {
-    Path dir = Fixtures.hfTiny().resolve("qwen2");
-    try (CausalLm full = HfCheckpoint.load(dir, Device.cpu(), DataType.FLOAT32);
-        CausalLm half = HfCheckpoint.load(dir, Device.cpu(), DataType.FLOAT16)) {
-      assertThat(half.dtype()).isEqualTo(DataType.FLOAT16);
-      List<long[]> prompts = List.of(new long[] {0, 281, 284, 286, 28}, new long[] {0, 5, 7});
-      SamplingParams greedy = SamplingParams.greedy(6).withStopAtEos(false);
-      Generator halfGen = new Generator(half, null);
-      List<Generation> cached = halfGen.generate(prompts, greedy);
-      List<Generation> recomputed = halfGen.generateWithoutCache(prompts, greedy);
-      for (int i = 0; i < prompts.size(); i++) {
-        assertThat(cached.get(i).tokenIds()).containsExactly(recomputed.get(i).tokenIds());
-        for (float lp : cached.get(i).logProbs()) {
-          assertThat(lp).isFinite();
+    @Test
+    void halfPrecisionTracksFloat32() throws Exception {
+        Path dir = Fixtures.hfTiny().resolve("qwen2");
+        try (CausalLm full = HfCheckpoint.load(dir, Device.cpu(), DataType.FLOAT32);
+                CausalLm half = HfCheckpoint.load(dir, Device.cpu(), DataType.FLOAT16)) {
+            assertThat(half.dtype()).isEqualTo(DataType.FLOAT16);
+            List<long[]> prompts = List.of(new long[] {0, 281, 284, 286, 28}, new long[] {0, 5, 7});
+            SamplingParams greedy = SamplingParams.greedy(6).withStopAtEos(false);
+            Generator halfGen = new Generator(half, null);
+            List<Generation> cached = halfGen.generate(prompts, greedy);
+            List<Generation> recomputed = halfGen.generateWithoutCache(prompts, greedy);
+            for (int i = 0; i < prompts.size(); i++) {
+                assertThat(cached.get(i).tokenIds()).containsExactly(recomputed.get(i).tokenIds());
+                for (float lp : cached.get(i).logProbs()) {
+                    assertThat(lp).isFinite();
+                }
+            }
+            try (var m = full.manager().newSubManager()) {
+                var ids = m.create(prompts.get(0), new ai.djl.ndarray.types.Shape(1, 5));
+                float[] a = full.forward(ids).toFloatArray();
+                float[] b = half.forward(ids).toFloatArray();
+                double maxErr = 0;
+                for (int i = 0; i < a.length; i++) {
+                    maxErr = Math.max(maxErr, Math.abs(a[i] - b[i]));
+                }
+                assertThat(maxErr).isLessThan(0.05);
+            }
         }
-      }
-      try (var m = full.manager().newSubManager()) {
-        var ids = m.create(prompts.get(0), new ai.djl.ndarray.types.Shape(1, 5));
-        float[] a = full.forward(ids).toFloatArray();
-        float[] b = half.forward(ids).toFloatArray();
-        double maxErr = 0;
-        for (int i = 0; i < a.length; i++) {
-          maxErr = Math.max(maxErr, Math.abs(a[i] - b[i]));
-        }
-        assertThat(maxErr).isLessThan(0.05);
-      }
     }
-  }
 }

@@ -9,11 +9,11 @@ import java.nio.file.Path;
 /** A from-scratch tiny policy over a small character set, for CPU training tests. */
 final class TinyPolicies {
 
-  private TinyPolicies() {}
+    private TinyPolicies() {}
 
-  static Policy create(Path dir, String characters, long seed) throws Exception {
-    int vocab = CharVocabulary.write(dir, characters);
-    ModelConfig config = ModelConfig.preset("tiny", vocab, CharVocabulary.BOS, CharVocabulary.EOS, CharVocabulary.PAD);
-    return Policy.create(config, dir.resolve("tokenizer.json"), Device.cpu(), seed);
-  }
+    static Policy create(Path dir, String characters, long seed) throws Exception {
+        int vocab = CharVocabulary.write(dir, characters);
+        ModelConfig config = ModelConfig.preset("tiny", vocab, CharVocabulary.BOS, CharVocabulary.EOS, CharVocabulary.PAD);
+        return Policy.create(config, dir.resolve("tokenizer.json"), Device.cpu(), seed);
+    }
 }
