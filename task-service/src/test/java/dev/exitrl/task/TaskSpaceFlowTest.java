@@ -2,15 +2,20 @@ package dev.exitrl.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.exitrl.task.lease.ExpiryReaper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /** The task space's REST contract, end to end over HTTP against a real PostgreSQL. */
 class TaskSpaceFlowTest extends TaskServiceTestBase {
+    @Autowired
+    ExpiryReaper reaper;
+
     static final String SMALL_EXIT = """
             {"domain":"countdown","preset":"exit","rolloutsPerPrompt":4,"bufferCapacity":8,"bufferMinSize":2,
              "selectProbability":0.5,"promptsPerBatch":4,"seed":11}""";
@@ -222,6 +227,32 @@ class TaskSpaceFlowTest extends TaskServiceTestBase {
                 .isEqualTo(first.get("slots").get(0).get("instanceId").asLong());
         assertThat(jdbc.sql("SELECT status FROM lease WHERE id = ?::uuid").param(first.get("leaseId").asString())
                 .query(String.class).single()).isEqualTo("EXPIRED");
+    }
+
+    @Test
+    void theReaperReclaimsExpiredLeasesAndClaimsWithoutNewTraffic() {
+        UUID id = api.runningExperiment(SMALL_EXIT);
+        api.ok("/api/experiments/" + id + "/base-tasks/generate",
+                Map.of("seed", 7, "difficulty", 1, "trainCount", 5, "testCount", 0));
+        var lease = api.ok("/api/experiments/" + id + "/leases", Map.of("workerId", "w", "size", 2));
+        String leaseId = lease.get("leaseId").asString();
+        api.ok("/api/experiments/" + id + "/groups", submit("r0", leaseId, 0, 0, 1, 0, 1));
+        var claim = api.ok("/api/experiments/" + id + "/training/claims", Map.of("maxGroups", 5));
+        assertThat(claim.get("groups").size()).isEqualTo(1);
+        // The worker and the trainer crash: their lease and claim run out.
+        jdbc.sql("UPDATE lease SET expires_at = now() - interval '1 second' WHERE id = ?::uuid").param(leaseId).update();
+        jdbc.sql("UPDATE task_instance SET leased_until = now() - interval '1 second' WHERE leased_by = ?::uuid")
+                .param(leaseId).update();
+        jdbc.sql("UPDATE training_queue SET claim_expires_at = now() - interval '1 second' WHERE claim_id = ?::uuid")
+                .param(claim.get("claimId").asString()).update();
+
+        reaper.reap();
+
+        assertThat(jdbc.sql("SELECT status FROM lease WHERE id = ?::uuid").param(leaseId).query(String.class).single())
+                .isEqualTo("EXPIRED");
+        assertThat(jdbc.sql("SELECT count(*) FROM task_instance WHERE experiment_id = ? AND leased_by IS NOT NULL")
+                .param(id).query(Integer.class).single()).isZero();
+        assertThat(api.get("/api/experiments/" + id + "/training/queue").body().get("ready").asInt()).isEqualTo(1);
     }
 
     @Test
