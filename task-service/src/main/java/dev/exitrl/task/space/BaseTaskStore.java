@@ -5,9 +5,7 @@ import dev.exitrl.core.domain.Split;
 import dev.exitrl.core.domain.TaskJson;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -62,13 +60,6 @@ public class BaseTaskStore {
         return counts;
     }
 
-    public StoredBaseTask byOrdinal(UUID experimentId, Split split, int ordinal) {
-        return jdbc.sql("SELECT id, ordinal, payload::text AS payload FROM base_task"
-                        + " WHERE experiment_id = ? AND split = ? AND ordinal = ?")
-                .param(experimentId).param(splitName(split)).param(ordinal)
-                .query(ROW).single();
-    }
-
     /** Tasks by row id, for many ids in one query. */
     public Map<Long, StoredBaseTask> byIds(UUID experimentId, java.util.Collection<Long> ids) {
         return jdbc.sql("SELECT id, ordinal, payload::text AS payload FROM base_task WHERE experiment_id = ? AND id = ANY(?)")
@@ -84,24 +75,6 @@ public class BaseTaskStore {
                 .stream().collect(Collectors.toMap(StoredBaseTask::ordinal, t -> t));
     }
 
-    public Optional<StoredBaseTask> byId(UUID experimentId, long id) {
-        return jdbc.sql("SELECT id, ordinal, payload::text AS payload FROM base_task WHERE experiment_id = ? AND id = ?")
-                .param(experimentId).param(id).query(ROW).optional();
-    }
-
-    public Optional<StoredBaseTask> byKey(UUID experimentId, String taskKey) {
-        return jdbc.sql("SELECT id, ordinal, payload::text AS payload FROM base_task WHERE experiment_id = ? AND task_key = ?")
-                .param(experimentId).param(taskKey).query(ROW).optional();
-    }
-
-    /** Row ids by task key, for many keys at once. */
-    public Map<String, Long> idsByKey(UUID experimentId, List<String> taskKeys) {
-        return jdbc.sql("SELECT task_key, id FROM base_task WHERE experiment_id = ? AND task_key = ANY(?)")
-                .param(experimentId).param(taskKeys.toArray(String[]::new))
-                .query((rs, n) -> Map.entry(rs.getString(1), rs.getLong(2))).list().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-    }
-
     public List<StoredBaseTask> page(UUID experimentId, Split split, int offset, int limit) {
         return jdbc.sql("SELECT id, ordinal, payload::text AS payload FROM base_task"
                         + " WHERE experiment_id = ? AND split = ? AND ordinal >= ? ORDER BY ordinal LIMIT ?")
@@ -110,7 +83,7 @@ public class BaseTaskStore {
     }
 
     static String splitName(Split split) {
-        return split.name().toUpperCase(Locale.ROOT);
+        return split.name(); // TRAIN or TEST, as the table stores it
     }
 
     private static final RowMapper<StoredBaseTask> ROW = (rs, n) -> new StoredBaseTask(rs.getLong("id"),

@@ -147,11 +147,6 @@ public final class BufferIndex {
         return positions.containsKey(id);
     }
 
-    /** The indexed score of a buffered instance. */
-    public double score(long id) {
-        return scores[positions.get(id)];
-    }
-
     /** Buffered instances not leased at {@code nowMillis}, in insertion order: ids and what the sampler sees. */
     public FreeItems free(long nowMillis) {
         var ids = new ArrayList<Long>(live);

@@ -4,13 +4,11 @@ import dev.exitrl.core.domain.TaskJson;
 import dev.exitrl.core.task.History;
 import dev.exitrl.core.task.StepKind;
 import dev.exitrl.core.task.TaskInstance;
-import dev.exitrl.task.web.NotFoundException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,20 +29,8 @@ public class InstanceStore {
      */
     public long upsert(UUID experimentId, long baseTaskId, Long parentId, History history, StepKind createdBy,
                        Double quality) {
-        String json = TaskJson.toJson(history);
-        String hash = sha256(json);
-        Optional<Long> inserted = jdbc.sql("""
-                        INSERT INTO task_instance (experiment_id, base_task_id, parent_id, depth, history, history_hash,
-                                                   created_by, quality)
-                        VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?)
-                        ON CONFLICT (experiment_id, base_task_id, history_hash) DO NOTHING
-                        RETURNING id""")
-                .param(experimentId).param(baseTaskId).param(parentId).param(TaskInstance.depthOf(history))
-                .param(json).param(hash).param(createdBy == null ? null : createdBy.name()).param(quality)
-                .query(Long.class).optional();
-        return inserted.orElseGet(() -> jdbc.sql("SELECT id FROM task_instance"
-                        + " WHERE experiment_id = ? AND base_task_id = ? AND history_hash = ?")
-                .param(experimentId).param(baseTaskId).param(hash).query(Long.class).single());
+        return upsertAll(experimentId, List.of(new NewInstance(baseTaskId, parentId, history, createdBy, quality)))
+                .get(0).id();
     }
 
     /** A row to insert unless its (base task, history) exists already. */
@@ -100,15 +86,6 @@ public class InstanceStore {
                     return new Upserted(rs.getLong(1), leased == null ? 0 : leased.getTime());
                 })
                 .list();
-    }
-
-    public StoredInstance get(UUID experimentId, long id) {
-        return find(experimentId, id).orElseThrow(() -> new NotFoundException("task instance", id));
-    }
-
-    public Optional<StoredInstance> find(UUID experimentId, long id) {
-        return jdbc.sql(SELECT + " WHERE experiment_id = ? AND id = ?").param(experimentId).param(id)
-                .query(ROW).optional();
     }
 
     public List<StoredInstance> byIds(UUID experimentId, List<Long> ids) {
