@@ -9,6 +9,6 @@ import org.springframework.context.annotation.Configuration;
 class DomainConfiguration {
     @Bean
     DomainRegistry domainRegistry() {
-        return DomainRegistry.load();
+        return DomainRegistry.standard();
     }
 }

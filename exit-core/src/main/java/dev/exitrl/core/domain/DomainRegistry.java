@@ -46,6 +46,18 @@ public final class DomainRegistry {
         return load(DomainRegistry.class.getClassLoader());
     }
 
+    /**
+     * {@link #load()} done once per JVM: the class path does not change, so code that needs the domains on a hot
+     * path asks here instead of scanning with the ServiceLoader again.
+     */
+    public static DomainRegistry standard() {
+        return Standard.REGISTRY;
+    }
+
+    private static final class Standard {
+        static final DomainRegistry REGISTRY = load();
+    }
+
     public static DomainRegistry load(ClassLoader loader) {
         List<Domain> all = new ArrayList<>(builtIns());
         ServiceLoader.load(Domain.class, loader).forEach(all::add);

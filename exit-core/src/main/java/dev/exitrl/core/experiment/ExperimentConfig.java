@@ -100,7 +100,7 @@ public record ExperimentConfig(
     /** {@link #rewardMode} or, when null, the domain's default. */
     public RewardMode effectiveRewardMode() {
         if (rewardMode != null) return rewardMode;
-        return DomainRegistry.load().find(domain).map(Domain::defaultRewardMode)
+        return DomainRegistry.standard().find(domain).map(Domain::defaultRewardMode)
                 .orElseGet(() -> RewardMode.defaultFor(domain));
     }
 

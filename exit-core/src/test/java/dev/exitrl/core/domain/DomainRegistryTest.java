@@ -42,4 +42,10 @@ class DomainRegistryTest {
         assertThatThrownBy(() -> DomainRegistry.of(List.of(new MathDomain(), new MathDomain())))
                 .hasMessageContaining("two domains with id 'math'");
     }
+
+    @Test
+    void theStandardRegistryIsLoadedOnce() {
+        assertThat(DomainRegistry.standard()).isSameAs(DomainRegistry.standard());
+        assertThat(DomainRegistry.standard().ids()).isEqualTo(DomainRegistry.load().ids());
+    }
 }
