@@ -5,7 +5,6 @@
 ALTER TABLE experiment
     ADD COLUMN policy_version bigint NOT NULL DEFAULT 0,  -- newest policy version announced by the trainer
     ADD COLUMN lease_count    bigint NOT NULL DEFAULT 0,  -- leases served so far; seeds each lease's random source
-    ADD COLUMN buffer_size    integer NOT NULL DEFAULT 0,  -- count of in_buffer instances, kept with every change
     ADD COLUMN buffer_version bigint NOT NULL DEFAULT 0;   -- bumped by every transaction that changes what leases sample
 
 -- Base tasks of an experiment's domain. ordinal is 0..n-1 per (experiment, split) so that a uniform draw is one

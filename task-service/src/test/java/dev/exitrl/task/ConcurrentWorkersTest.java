@@ -116,12 +116,13 @@ class ConcurrentWorkersTest extends TaskServiceTestBase {
         assertThat(bufferSizes).allMatch(size -> size <= CAPACITY);
         int inBuffer = jdbc.sql("SELECT count(*) FROM task_instance WHERE experiment_id = ? AND in_buffer").param(id)
                 .query(Integer.class).single();
-        int recorded = jdbc.sql("SELECT buffer_size FROM experiment WHERE id = ?").param(id).query(Integer.class).single();
-        assertThat(inBuffer).isEqualTo(CAPACITY).isEqualTo(recorded);
+        assertThat(inBuffer).isEqualTo(CAPACITY);
         // The in-memory sampling index agrees with the table after all that concurrency.
         transactions.executeWithoutResult(tx -> {
             var experiment = locks.lock(id);
-            var fromIndex = indexes.forUpdate(experiment).free(System.currentTimeMillis());
+            var index = indexes.forUpdate(experiment);
+            assertThat(index.size()).isEqualTo(inBuffer);
+            var fromIndex = index.free(System.currentTimeMillis());
             var fromTable = jdbc.sql("SELECT id, score, coalesce(last_sampled_version, 0) FROM task_instance"
                             + " WHERE experiment_id = ? AND in_buffer AND (leased_by IS NULL OR leased_until < now())"
                             + " ORDER BY insertion_seq")

@@ -106,8 +106,7 @@ class TaskSpaceBenchmark {
                   FROM generate_series(1, ?) g
                   JOIN base_task b ON b.experiment_id = ? AND b.split = 'TRAIN' AND b.ordinal = g % 1000""")
                 .param(id).param(size).param(id).update();
-        jdbc.sql("UPDATE experiment SET buffer_size = ?, buffer_version = buffer_version + 1 WHERE id = ?")
-                .param(size).param(id).update();
+        jdbc.sql("UPDATE experiment SET buffer_version = buffer_version + 1 WHERE id = ?").param(id).update();
         jdbc.sql("ANALYZE task_instance").update();
     }
 

@@ -120,7 +120,7 @@ class LeaseService {
         int basePicks = 0;
         var order = new ArrayList<Boolean>();      // per slot: true = buffer
         for (int slot = 0; slot < size; slot++) {
-            var source = InstanceChoice.choose(config.usesBuffer(), experiment.bufferSize(), config.bufferMinSize(),
+            var source = InstanceChoice.choose(config.usesBuffer(), index.size(), config.bufferMinSize(),
                     config.selectProbability(), streams.choice);
             long pick = -1;
             if (source == InstanceChoice.Source.BUFFER) {

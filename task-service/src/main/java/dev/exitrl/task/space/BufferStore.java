@@ -5,7 +5,6 @@ import dev.exitrl.core.buffer.InMemoryBuffer.OfferResult;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -28,11 +27,12 @@ public class BufferStore {
         this.jdbc = jdbc;
     }
 
-    /** Buffer operations of one transaction; {@link #close()} writes every changed row and the size. */
+    /**
+     * Buffer operations of one transaction; {@link #close()} writes every changed row. The buffer's size is the
+     * mirror's ({@link BufferIndex#size()}), so no counter is kept in the table.
+     */
     public final class Session implements AutoCloseable {
-        private final UUID experimentId;
         private final int capacity;
-        private final int initialSize;
         private final BufferIndex index;
         /** Final state of every row this session touched, in the order touched. */
         private final Map<Long, Pending> pending = new LinkedHashMap<>();
@@ -40,13 +40,7 @@ public class BufferStore {
 
         private Session(LockedExperiment experiment, BufferIndex index) {
             this.index = index;
-            this.experimentId = experiment.id();
             this.capacity = experiment.config().bufferCapacity();
-            this.initialSize = index.size();
-            if (initialSize != experiment.bufferSize()) {
-                throw new IllegalStateException("buffer index holds " + initialSize + " items but the experiment row says "
-                        + experiment.bufferSize());
-            }
         }
 
         public int size() {
@@ -127,10 +121,6 @@ public class BufferStore {
                                AS u(id, in_buffer, score, seq, version)
                          WHERE t.id = u.id""")
                         .param(ids).param(inBuffer).param(scores).param(seqs).param(versions).update();
-            }
-            if (index.size() != initialSize) {
-                jdbc.sql("UPDATE experiment SET buffer_size = ? WHERE id = ?").param(index.size()).param(experimentId)
-                        .update();
             }
         }
     }

@@ -48,7 +48,7 @@ public class ExperimentLocks {
     }
 
     private LockedExperiment read(UUID experimentId, String lockClause) {
-        return jdbc.sql("SELECT id, status, seed, policy_version, lease_count, buffer_size, buffer_version,"
+        return jdbc.sql("SELECT id, status, seed, policy_version, lease_count, buffer_version,"
                         + " config::text AS config"
                         + " FROM experiment WHERE id = ?" + lockClause)
                 .param(experimentId)
@@ -58,7 +58,7 @@ public class ExperimentLocks {
                             k -> readConfig(rs, "config"));
                     return new LockedExperiment(id, ExperimentStatus.valueOf(rs.getString("status")),
                             rs.getLong("seed"), rs.getLong("policy_version"), rs.getLong("lease_count"),
-                            rs.getInt("buffer_size"), rs.getLong("buffer_version"), config, domains.get(config.domain()));
+                            rs.getLong("buffer_version"), config, domains.get(config.domain()));
                 })
                 .optional()
                 .orElseThrow(() -> new NotFoundException("experiment", experimentId));

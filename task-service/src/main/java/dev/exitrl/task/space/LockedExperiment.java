@@ -10,5 +10,5 @@ import java.util.UUID;
  * every buffer decision of the experiment, so the PostgreSQL buffer decides exactly as exit-core's reference.
  */
 public record LockedExperiment(UUID id, ExperimentStatus status, long seed, long policyVersion, long leaseCount,
-                        int bufferSize, long bufferVersion, ExperimentConfig config,
+                        long bufferVersion, ExperimentConfig config,
                                Domain domain) {}
