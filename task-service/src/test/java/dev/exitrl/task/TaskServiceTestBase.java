@@ -17,6 +17,9 @@ public abstract class TaskServiceTestBase {
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
         TestDatabase.register(registry);
+        // Tests that need the expiry reaper call it; a scheduled run in the middle of a test would change what
+        // the test counts (expired leases, claimed groups).
+        registry.add("exit.task.reap-interval", () -> "PT1H");
     }
 
     @LocalServerPort

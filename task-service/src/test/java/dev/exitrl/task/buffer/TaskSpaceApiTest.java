@@ -3,15 +3,10 @@ package dev.exitrl.task.buffer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.exitrl.task.TaskServiceTestBase;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.exitrl.task.TaskSpaceApi;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * Base of the evaluation, buffer-view and metrics tests: the shared task-service context of
@@ -21,40 +16,19 @@ import tools.jackson.databind.ObjectMapper;
  */
 public abstract class TaskSpaceApiTest extends TaskServiceTestBase {
 
-    @Autowired
-    protected ObjectMapper mapper;
-
-    private final HttpClient http = HttpClient.newHttpClient();
-
     protected record Response(int status, String contentType, String body, JsonNode json) {}
 
+    /** GET over the shared {@link TaskSpaceApi} client, in this class's response shape. */
     protected Response get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET());
+        return of(api.get(path));
     }
 
     protected Response post(String path, Object body) {
-        String json = body instanceof String s ? s : mapper.writeValueAsString(body);
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
+        return of(api.post(path, body));
     }
 
-    private Response send(HttpRequest.Builder request) {
-        try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            String type = response.headers().firstValue("Content-Type").orElse("");
-            JsonNode json = type.contains("json") && !response.body().isEmpty() ? mapper.readTree(response.body())
-                    : null;
-            return new Response(response.statusCode(), type, response.body(), json);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://localhost:" + port + path);
+    private static Response of(TaskSpaceApi.Response r) {
+        return new Response(r.status(), r.contentType(), r.text(), r.body());
     }
 
     /** Creates an experiment through the API (countdown, full ExIt) with the given buffer capacity N. */
