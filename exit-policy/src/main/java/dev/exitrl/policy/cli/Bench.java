@@ -10,7 +10,7 @@ import dev.exitrl.policy.sampling.Generator;
 import dev.exitrl.policy.sampling.SamplingParams;
 import dev.exitrl.policy.training.GrpoConfig;
 import dev.exitrl.policy.training.PolicyTrainer;
-import dev.exitrl.policy.training.Rollout;
+import dev.exitrl.policy.training.TrainingSample;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,21 +131,21 @@ public final class Bench {
     }
 
     /** Random GRPO groups: prompt T/2, response T - T/2, random behaviour log-probs and advantages. */
-    static List<List<Rollout>> randomGroups(ModelConfig config, int batch, int seqLen, long seed) {
+    static List<List<TrainingSample>> randomGroups(ModelConfig config, int batch, int seqLen, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int promptLen = Math.max(1, seqLen / 2);
         int responseLen = Math.max(1, seqLen - promptLen);
         List<long[]> prompts = randomPrompts(config, batch, promptLen, seed);
         List<long[]> responses = randomPrompts(config, batch, responseLen, seed + 1);
-        List<List<Rollout>> groups = new ArrayList<>();
+        List<List<TrainingSample>> groups = new ArrayList<>();
         int groupSize = Math.min(8, batch);
-        List<Rollout> group = new ArrayList<>();
+        List<TrainingSample> group = new ArrayList<>();
         for (int b = 0; b < batch; b++) {
             float[] behaviour = new float[responseLen];
             for (int i = 0; i < responseLen; i++) {
                 behaviour[i] = (float) (-Math.log(config.vocabSize()) + random.nextGaussian() * 0.1);
             }
-            group.add(new Rollout(prompts.get(b), responses.get(b), behaviour, random.nextGaussian()));
+            group.add(new TrainingSample(prompts.get(b), responses.get(b), behaviour, random.nextGaussian()));
             if (group.size() == groupSize) {
                 groups.add(group);
                 group = new ArrayList<>();
@@ -168,7 +168,7 @@ public final class Bench {
         ModelConfig sized = withPositions(config, seqLen);
         try (CausalLm model = CausalLm.random(sized, device, DataType.FLOAT32, seed);
                 PolicyTrainer trainer = new PolicyTrainer(model, GrpoConfig.defaults(1e-6).withMicroBatchSize(micro))) {
-            List<List<Rollout>> groups = randomGroups(config, batch, seqLen, seed);
+            List<List<TrainingSample>> groups = randomGroups(config, batch, seqLen, seed);
             trainer.grpoStep(groups); // warm-up
             long t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) {

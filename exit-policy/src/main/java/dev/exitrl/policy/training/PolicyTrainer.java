@@ -98,17 +98,17 @@ public final class PolicyTrainer implements AutoCloseable {
     }
 
     /** One GRPO update over the given groups (each a list of rollouts of one task instance). */
-    public StepStats grpoStep(List<List<Rollout>> groups) {
+    public StepStats grpoStep(List<List<TrainingSample>> groups) {
         if (groups.isEmpty()) {
             throw new IllegalArgumentException("groups must not be empty");
         }
-        List<Rollout> flat = new ArrayList<>();
+        List<TrainingSample> flat = new ArrayList<>();
         List<Double> weights = new ArrayList<>(); // per-token weight of each rollout: 1 / (groups * |group| * |o_i|)
-        for (List<Rollout> group : groups) {
+        for (List<TrainingSample> group : groups) {
             if (group.isEmpty()) {
                 throw new IllegalArgumentException("every group must hold at least one rollout");
             }
-            for (Rollout r : group) {
+            for (TrainingSample r : group) {
                 double tokens = r.policyTokens();
                 flat.add(r);
                 weights.add(tokens > 0 ? 1.0 / (groups.size() * group.size() * tokens) : 0.0);
@@ -132,12 +132,12 @@ public final class PolicyTrainer implements AutoCloseable {
     }
 
     /** Forward + backward of one micro-batch; returns {loss part, KL sum, clipped count, policy tokens}. */
-    private double[] grpoMicroBatch(List<Rollout> rollouts, List<Double> tokenWeights) {
+    private double[] grpoMicroBatch(List<TrainingSample> rollouts, List<Double> tokenWeights) {
         int b = rollouts.size();
         List<long[]> prompts = new ArrayList<>(b);
         List<long[]> responses = new ArrayList<>(b);
         List<float[]> masks = new ArrayList<>(b);
-        for (Rollout r : rollouts) {
+        for (TrainingSample r : rollouts) {
             prompts.add(r.promptIds());
             responses.add(r.responseIds());
             masks.add(r.policyMask());
@@ -157,7 +157,7 @@ public final class PolicyTrainer implements AutoCloseable {
                 float[] advantage = new float[b];
                 float[] maskHost = current.mask().toFloatArray();
                 for (int r = 0; r < b; r++) {
-                    Rollout ro = rollouts.get(r);
+                    TrainingSample ro = rollouts.get(r);
                     advantage[r] = (float) ro.advantage();
                     int s0 = current.starts()[r];
                     for (int i = 0; i < ro.responseIds().length; i++) {

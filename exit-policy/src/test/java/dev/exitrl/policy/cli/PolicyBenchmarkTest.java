@@ -9,7 +9,7 @@ import dev.exitrl.policy.model.ModelConfig;
 import dev.exitrl.policy.sampling.Generator;
 import dev.exitrl.policy.training.GrpoConfig;
 import dev.exitrl.policy.training.PolicyTrainer;
-import dev.exitrl.policy.training.Rollout;
+import dev.exitrl.policy.training.TrainingSample;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -41,7 +41,7 @@ class PolicyBenchmarkTest {
             int seqLen = 64;
             double trainTps;
             try (PolicyTrainer trainer = new PolicyTrainer(model, GrpoConfig.defaults(1e-4).withMicroBatchSize(trainBatch))) {
-                List<List<Rollout>> groups = Bench.randomGroups(config, trainBatch, seqLen, 3);
+                List<List<TrainingSample>> groups = Bench.randomGroups(config, trainBatch, seqLen, 3);
                 trainer.grpoStep(groups);
                 int steps = 10;
                 long t0 = System.nanoTime();

@@ -15,12 +15,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointResumeTest {
 
-    static List<List<Rollout>> groups(Policy policy, double sign) {
+    static List<List<TrainingSample>> groups(Policy policy, double sign) {
         long[] prompt = policy.tokenizer().encode("ab");
         long[] r1 = policy.tokenizer().encodePlain("abba");
         long[] r2 = policy.tokenizer().encodePlain("cc");
         List<float[]> lp = policy.tokenLogProbs(List.of(prompt, prompt), List.of(r1, r2));
-        return List.of(List.of(new Rollout(prompt, r1, lp.get(0), sign), new Rollout(prompt, r2, lp.get(1), -sign)));
+        return List.of(List.of(new TrainingSample(prompt, r1, lp.get(0), sign), new TrainingSample(prompt, r2, lp.get(1), -sign)));
     }
 
     @Test
@@ -85,8 +85,8 @@ class CheckpointResumeTest {
             List<float[]> lp = policy.tokenLogProbs(List.of(prompt, prompt), List.of(r1, r2));
             // ratio = 1 on policy, beta = 0: objective per token = A, per-sequence mean = A, loss = -mean over group.
             StepStats s = trainer.grpoStep(List.of(
-                    List.of(new Rollout(prompt, r1, lp.get(0), 1.5), new Rollout(prompt, r2, lp.get(1), -0.5)),
-                    List.of(new Rollout(prompt, r2, lp.get(1), 2.0))));
+                    List.of(new TrainingSample(prompt, r1, lp.get(0), 1.5), new TrainingSample(prompt, r2, lp.get(1), -0.5)),
+                    List.of(new TrainingSample(prompt, r2, lp.get(1), 2.0))));
             assertThat(s.loss()).isCloseTo(-((1.5 - 0.5) / 2 + 2.0) / 2, Offset.offset(1e-5));
             assertThat(s.clipFraction()).isZero();
             assertThat(s.tokens()).isEqualTo(5);

@@ -39,7 +39,7 @@ class GrpoLearningTest {
                     }
                 }
                 List<Generation> gens = policy.generate(batch, SamplingParams.sample(NEW_TOKENS, 1000 + step));
-                List<List<Rollout>> groups = new ArrayList<>();
+                List<List<TrainingSample>> groups = new ArrayList<>();
                 double mean = 0;
                 for (int i = 0; i < prompts.size(); i++) {
                     double[] r = new double[groupSize];
@@ -52,11 +52,11 @@ class GrpoLearningTest {
                     for (double x : r) {
                         var += (x - mu) * (x - mu) / groupSize;
                     }
-                    List<Rollout> group = new ArrayList<>();
+                    List<TrainingSample> group = new ArrayList<>();
                     for (int g = 0; g < groupSize; g++) {
                         Generation gen = gens.get(i * groupSize + g);
                         double adv = (r[g] - mu) / (Math.sqrt(var) + 1e-4);
-                        group.add(new Rollout(policy.tokenizer().encode(prompts.get(i)), gen.tokenIds(), gen.logProbs(), adv));
+                        group.add(new TrainingSample(policy.tokenizer().encode(prompts.get(i)), gen.tokenIds(), gen.logProbs(), adv));
                     }
                     groups.add(group);
                     mean += mu / prompts.size();

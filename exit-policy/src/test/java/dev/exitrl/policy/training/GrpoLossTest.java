@@ -23,7 +23,7 @@ class GrpoLossTest {
             long[] r2 = policy.tokenizer().encodePlain("bb");
             // Move the policy away from the reference so the KL term is not zero.
             List<float[]> start = policy.tokenLogProbs(List.of(prompt, prompt), List.of(r1, r2));
-            trainer.grpoStep(List.of(List.of(new Rollout(prompt, r1, start.get(0), 1), new Rollout(prompt, r2, start.get(1), -1))));
+            trainer.grpoStep(List.of(List.of(new TrainingSample(prompt, r1, start.get(0), 1), new TrainingSample(prompt, r2, start.get(1), -1))));
 
             List<float[]> now = policy.tokenLogProbs(List.of(prompt, prompt), List.of(r1, r2));
             List<float[]> ref = CheckpointResumeTest.referenceLogProbs(trainer, prompt, r1);
@@ -56,7 +56,7 @@ class GrpoLossTest {
                 }
                 expected += perSequence / lps[r].length / 2; // per-sequence mean, then group mean (one group)
             }
-            StepStats s = trainer.grpoStep(List.of(List.of(new Rollout(prompt, r1, b1, a1), new Rollout(prompt, r2, b2, a2))));
+            StepStats s = trainer.grpoStep(List.of(List.of(new TrainingSample(prompt, r1, b1, a1), new TrainingSample(prompt, r2, b2, a2))));
             assertThat(klSum).isGreaterThan(1e-6);
             assertThat(s.loss()).isCloseTo(-expected, Offset.offset(1e-5));
             assertThat(s.meanKl()).isCloseTo(klSum / 5, Offset.offset(1e-6));
@@ -80,8 +80,8 @@ class GrpoLossTest {
                         policy.tokenizer().encodePlain("ccab")};
                 List<float[]> b = policy.tokenLogProbs(List.of(p1, p1, p2), List.of(responses));
                 StepStats s = trainer.grpoStep(List.of(
-                        List.of(new Rollout(p1, responses[0], b.get(0), 0.5), new Rollout(p1, responses[1], b.get(1), -0.5)),
-                        List.of(new Rollout(p2, responses[2], b.get(2), 1.0))));
+                        List.of(new TrainingSample(p1, responses[0], b.get(0), 0.5), new TrainingSample(p1, responses[1], b.get(1), -0.5)),
+                        List.of(new TrainingSample(p2, responses[2], b.get(2), 1.0))));
                 losses[run] = s.loss();
                 after[run] = policy.logits(new long[] {0, 3, 4, 5})[3];
             }

@@ -52,8 +52,8 @@ class NativeMemoryTest {
             long[] prompt = policy.tokenizer().encode("ab");
             long[] response = policy.tokenizer().encodePlain("cdcd");
             float[] behaviour = policy.tokenLogProbs(List.of(prompt), List.of(response)).get(0);
-            List<List<Rollout>> groups = List.of(List.of(
-                    new Rollout(prompt, response, behaviour, 1.0), new Rollout(prompt, response, behaviour, -1.0)));
+            List<List<TrainingSample>> groups = List.of(List.of(
+                    new TrainingSample(prompt, response, behaviour, 1.0), new TrainingSample(prompt, response, behaviour, -1.0)));
             // Warm up allocator pools, JIT and lazily created arrays (gradients, moments) before measuring. The resident
             // set then wanders by tens of MB around a plateau (malloc arenas of libtorch's threads); the exact check is
             // the live-array count, the RSS check compares the two halves of the run.

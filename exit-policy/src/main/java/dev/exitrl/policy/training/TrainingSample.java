@@ -9,9 +9,9 @@ package dev.exitrl.policy.training;
  * @param advantage group-normalised advantage shared by every token of the response
  * @param policyMask optional per-token mask (1 = produced by the policy, 0 = e.g. tool output); null = all 1
  */
-public record Rollout(long[] promptIds, long[] responseIds, float[] behaviourLogProbs, double advantage, float[] policyMask) {
+public record TrainingSample(long[] promptIds, long[] responseIds, float[] behaviourLogProbs, double advantage, float[] policyMask) {
 
-    public Rollout {
+    public TrainingSample {
         if (promptIds == null || promptIds.length == 0) {
             throw new IllegalArgumentException("promptIds must hold at least one token");
         }
@@ -30,7 +30,7 @@ public record Rollout(long[] promptIds, long[] responseIds, float[] behaviourLog
         }
     }
 
-    public Rollout(long[] promptIds, long[] responseIds, float[] behaviourLogProbs, double advantage) {
+    public TrainingSample(long[] promptIds, long[] responseIds, float[] behaviourLogProbs, double advantage) {
         this(promptIds, responseIds, behaviourLogProbs, advantage, null);
     }
 
