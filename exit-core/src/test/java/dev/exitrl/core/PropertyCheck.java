@@ -22,8 +22,7 @@ public final class PropertyCheck {
     /** System property that, when set, makes every {@link #forAll} run only the case with that seed. */
     static final String REPLAY_SEED = "replaySeed";
 
-    private PropertyCheck() {
-    }
+    private PropertyCheck() {}
 
     /** Checks {@code property} on {@code tries} cases (or only the {@code -DreplaySeed} case, when given). */
     public static void forAll(int tries, Consumer<SplittableRandom> property) {
@@ -52,8 +51,10 @@ public final class PropertyCheck {
             property.accept(new SplittableRandom(caseSeed));
         } catch (AssertionError | RuntimeException e) {
             // The cause keeps the original assertion message and stack trace; the message says how to replay.
-            throw new AssertionError("property failed on try " + tryIndex + " of " + tries + ", case seed " + caseSeed
-                    + " (replay with -D" + REPLAY_SEED + "=" + caseSeed + "): " + e.getMessage(), e);
+            throw new AssertionError(
+                    "property failed on try " + tryIndex + " of " + tries + ", case seed " + caseSeed
+                            + " (replay with -D" + REPLAY_SEED + "=" + caseSeed + "): " + e.getMessage(),
+                    e);
         }
     }
 
@@ -61,8 +62,8 @@ public final class PropertyCheck {
         try {
             return Long.parseLong(text.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(REPLAY_SEED + " must be a long (a case seed from a failure message), was '"
-                    + text + "'");
+            throw new IllegalArgumentException(
+                    REPLAY_SEED + " must be a long (a case seed from a failure message), was '" + text + "'");
         }
     }
 
@@ -93,8 +94,8 @@ public final class PropertyCheck {
     }
 
     /** A list whose size is drawn by {@link #size} and whose elements are drawn by {@code element}. */
-    public static <T> List<T> listOf(SplittableRandom random, int minSize, int maxSize,
-                                     Function<SplittableRandom, T> element) {
+    public static <T> List<T> listOf(
+            SplittableRandom random, int minSize, int maxSize, Function<SplittableRandom, T> element) {
         int n = size(random, minSize, maxSize);
         var list = new ArrayList<T>(n);
         for (int i = 0; i < n; i++) list.add(element.apply(random));

@@ -13,30 +13,36 @@ import org.junit.jupiter.api.Test;
 
 class PropertyCheckTest {
     /** False for about one case in ten: "every draw from [0, 10) is below 9". */
-    private static final Consumer<SplittableRandom> MOSTLY_TRUE = random ->
-            assertThat(random.nextInt(10)).as("draw").isLessThan(9);
+    private static final Consumer<SplittableRandom> MOSTLY_TRUE =
+            random -> assertThat(random.nextInt(10)).as("draw").isLessThan(9);
 
     @Test
     void aFalsePropertyFailsNamingTheTryAndASeedThatReplaysTheFailure() {
         var failure = catchThrowableOfType(AssertionError.class, () -> PropertyCheck.forAll(7L, 100, MOSTLY_TRUE));
 
         assertThat(failure).isNotNull();
-        assertThat(failure.getMessage()).containsPattern("try \\d+ of 100, case seed -?\\d+")
-                .contains("-DreplaySeed=").contains("draw");
+        assertThat(failure.getMessage())
+                .containsPattern("try \\d+ of 100, case seed -?\\d+")
+                .contains("-DreplaySeed=")
+                .contains("draw");
         assertThat(failure.getCause()).isInstanceOf(AssertionError.class);
 
         long seed = seedIn(failure);
         // The named seed regenerates the failing case: the same draw, and the same failure on replay.
         assertThat(new SplittableRandom(seed).nextInt(10)).isEqualTo(9);
         assertThatThrownBy(() -> PropertyCheck.replay(seed, MOSTLY_TRUE))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("case seed " + seed);
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("case seed " + seed);
     }
 
     @Test
     void anExceptionInThePropertyIsAlsoReportedWithItsSeed() {
         assertThatThrownBy(() -> PropertyCheck.forAll(7L, 5, random -> {
-            throw new IllegalStateException("boom");
-        })).isInstanceOf(AssertionError.class).hasMessageContaining("try 0 of 5").hasMessageContaining("boom")
+                    throw new IllegalStateException("boom");
+                }))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("try 0 of 5")
+                .hasMessageContaining("boom")
                 .hasCauseInstanceOf(IllegalStateException.class);
     }
 
@@ -61,8 +67,9 @@ class PropertyCheckTest {
             assertThat(draws).containsExactly(new SplittableRandom(12345).nextLong());
 
             System.setProperty(PropertyCheck.REPLAY_SEED, "twelve");
-            assertThatThrownBy(() -> PropertyCheck.forAll(300, random -> { }))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("replaySeed must be a long")
+            assertThatThrownBy(() -> PropertyCheck.forAll(300, random -> {}))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("replaySeed must be a long")
                     .hasMessageContaining("'twelve'");
         } finally {
             if (previous == null) System.clearProperty(PropertyCheck.REPLAY_SEED);

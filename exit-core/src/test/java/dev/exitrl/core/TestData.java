@@ -11,8 +11,7 @@ import java.util.function.DoubleSupplier;
 public final class TestData {
     public static final BaseTaskRef TASK = new BaseTaskRef("math", "p-1");
 
-    private TestData() {
-    }
+    private TestData() {}
 
     /** A single-turn instance whose latest response is {@code text} at iterate {@code iterate}. */
     public static TaskInstance single(String text, int iterate) {

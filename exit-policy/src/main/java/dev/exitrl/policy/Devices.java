@@ -42,7 +42,8 @@ public final class Devices {
             case "fp32", "float32" -> DataType.FLOAT32;
             case "fp16", "float16" -> {
                 if (!device.isGpu()) {
-                    throw new IllegalArgumentException("dtype: fp16 is allowed on gpu only (CPU half matmuls are slow or missing)");
+                    throw new IllegalArgumentException(
+                            "dtype: fp16 is allowed on gpu only (CPU half matmuls are slow or missing)");
                 }
                 yield DataType.FLOAT16;
             }

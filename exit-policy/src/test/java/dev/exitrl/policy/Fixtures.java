@@ -24,7 +24,7 @@ public final class Fixtures {
                 return candidate;
             }
         }
-        throw new IllegalStateException("shared/fixtures/hf-tiny not found above " + Path.of("").toAbsolutePath()
-                + "; set EXIT_FIXTURES");
+        throw new IllegalStateException(
+                "shared/fixtures/hf-tiny not found above " + Path.of("").toAbsolutePath() + "; set EXIT_FIXTURES");
     }
 }

@@ -35,18 +35,21 @@ class HfGoldenTest {
                     JsonNode row = c.get("logits").get(i);
                     assertThat(logits[i]).hasSize(row.size());
                     for (int v = 0; v < row.size(); v++) {
-                        maxErr = Math.max(maxErr, Math.abs(logits[i][v] - row.get(v).asDouble()));
+                        maxErr = Math.max(
+                                maxErr, Math.abs(logits[i][v] - row.get(v).asDouble()));
                     }
                 }
                 assertThat(maxErr).as("max abs logit error for %s", text).isLessThanOrEqualTo(1e-4);
 
                 long[] prompt = {ids[0]};
                 long[] response = java.util.Arrays.copyOfRange(ids, 1, ids.length);
-                float[] lp = policy.tokenLogProbs(List.of(prompt), List.of(response)).get(0);
+                float[] lp =
+                        policy.tokenLogProbs(List.of(prompt), List.of(response)).get(0);
                 JsonNode expected = c.get("token_logprobs");
                 assertThat(lp).hasSize(expected.size());
                 for (int i = 0; i < lp.length; i++) {
-                    assertThat((double) lp[i]).as("token_logprob %d of %s", i, text)
+                    assertThat((double) lp[i])
+                            .as("token_logprob %d of %s", i, text)
                             .isCloseTo(expected.get(i).asDouble(), org.assertj.core.data.Offset.offset(1e-4));
                 }
 
@@ -55,8 +58,10 @@ class HfGoldenTest {
                 long[] greedyExpected = longs(c.get("greedy_continuation"));
                 long[] plain = policy.tokenizer().encodePlain(text);
                 assertThat(plain).containsExactly(java.util.Arrays.copyOfRange(ids, 1, ids.length));
-                Generation g = policy.generateIds(List.of(plain),
-                        SamplingParams.greedy(greedyExpected.length).withStopAtEos(false)).get(0);
+                Generation g = policy.generateIds(
+                                List.of(plain),
+                                SamplingParams.greedy(greedyExpected.length).withStopAtEos(false))
+                        .get(0);
                 assertThat(g.tokenIds()).as("greedy continuation of %s", text).containsExactly(greedyExpected);
             }
         }

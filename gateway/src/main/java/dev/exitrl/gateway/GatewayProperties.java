@@ -13,5 +13,8 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("exit.gateway")
 record GatewayProperties(@NotNull @Valid Services services) {
-    record Services(@NotNull URI taskService, @NotNull URI rolloutService, @NotNull URI trainerService) {}
+    record Services(
+            @NotNull URI taskService,
+            @NotNull URI rolloutService,
+            @NotNull URI trainerService) {}
 }

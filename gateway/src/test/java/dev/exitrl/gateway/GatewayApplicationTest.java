@@ -19,5 +19,4 @@ class GatewayApplicationTest {
     void livenessAndReadinessProbesAreUp() {
         ServiceProbe.assertProbesUp(port);
     }
-
 }

@@ -56,8 +56,11 @@ class GatewayRoutingTest {
     })
     void routeReachesItsService(String method, String path, String service) throws Exception {
         var request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .method(method, method.equals("POST")
-                        ? HttpRequest.BodyPublishers.ofString("{\"x\":1}") : HttpRequest.BodyPublishers.noBody())
+                .method(
+                        method,
+                        method.equals("POST")
+                                ? HttpRequest.BodyPublishers.ofString("{\"x\":1}")
+                                : HttpRequest.BodyPublishers.noBody())
                 .header("Content-Type", "application/json")
                 .build();
         var response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
@@ -76,11 +79,14 @@ class GatewayRoutingTest {
     @org.junit.jupiter.api.Test
     void unknownPathIsNotForwarded() throws Exception {
         int before = TASKS.received.size() + ROLLOUTS.received.size() + TRAINER.received.size();
-        var response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/tasks/1")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        var response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/tasks/1"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(404);
-        assertThat(TASKS.received.size() + ROLLOUTS.received.size() + TRAINER.received.size()).isEqualTo(before);
+        assertThat(TASKS.received.size() + ROLLOUTS.received.size() + TRAINER.received.size())
+                .isEqualTo(before);
     }
 
     /** A real HTTP server on a loopback port that echoes the request line it received. */

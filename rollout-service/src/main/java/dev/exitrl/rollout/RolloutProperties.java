@@ -25,5 +25,8 @@ public record RolloutProperties(
         @NotNull @DefaultValue("http://localhost:8081") URI taskServiceUrl,
         @NotNull @DefaultValue("http://localhost:8083") URI trainerServiceUrl,
         @NotBlank @DefaultValue("local-rollout") String workerId,
-        @Pattern(regexp = "auto|cpu|gpu") @DefaultValue("auto") String device,
+
+        @Pattern(regexp = "auto|cpu|gpu") @DefaultValue("auto")
+        String device,
+
         @Min(1) @Max(4096) @DefaultValue("16") int leaseBatchSize) {}

@@ -18,7 +18,10 @@ class RolloutStatusController {
 
     @GetMapping("/status")
     Status status() {
-        return new Status(properties.workerId(), properties.device(), properties.leaseBatchSize(),
+        return new Status(
+                properties.workerId(),
+                properties.device(),
+                properties.leaseBatchSize(),
                 properties.taskServiceUrl().toString());
     }
 }

@@ -33,7 +33,8 @@ class BufferAgreementTest extends TaskServiceTestBase {
         UUID id = api.runningExperiment("""
                 {"domain":"countdown","preset":"exit","rolloutsPerPrompt":4,"bufferCapacity":12,"bufferMinSize":3,
                  "selectProbability":0.7,"childPolicy":"all","seed":5}""");
-        api.ok("/api/experiments/" + id + "/base-tasks/generate",
+        api.ok(
+                "/api/experiments/" + id + "/base-tasks/generate",
                 Map.of("seed", 9, "difficulty", 1, "trainCount", 30, "testCount", 0));
         var reference = new InMemoryBuffer(12);
         var random = new SplittableRandom(2024);
@@ -42,7 +43,8 @@ class BufferAgreementTest extends TaskServiceTestBase {
         for (int step = 0; step < 150; step++) {
             var lease = api.ok("/api/experiments/" + id + "/leases", Map.of("workerId", "w", "size", 1));
             var slot = lease.get("slots").get(0);
-            var parent = TaskInstance.of(TaskJson.baseTaskFromTree(slot.get("baseTask")).ref(),
+            var parent = TaskInstance.of(
+                    TaskJson.baseTaskFromTree(slot.get("baseTask")).ref(),
                     TaskJson.historyFromTree(slot.get("history")));
             var rollouts = new ArrayList<Rollout>();
             var submitted = new ArrayList<Map<String, Object>>();
@@ -52,11 +54,24 @@ class BufferAgreementTest extends TaskServiceTestBase {
                 rollouts.add(new Rollout(parent.answeredWith(response, null), q, q));
                 submitted.add(Map.of("response", response, "quality", q, "reward", q));
             }
-            var outcome = api.ok("/api/experiments/" + id + "/groups", Map.of("idempotencyKey", "g" + step,
-                    "leaseId", lease.get("leaseId").asString(), "slot", 0, "policyVersion", 0, "prompt", "p",
-                    "rollouts", submitted));
+            var outcome = api.ok(
+                    "/api/experiments/" + id + "/groups",
+                    Map.of(
+                            "idempotencyKey",
+                            "g" + step,
+                            "leaseId",
+                            lease.get("leaseId").asString(),
+                            "slot",
+                            0,
+                            "policyVersion",
+                            0,
+                            "prompt",
+                            "p",
+                            "rollouts",
+                            submitted));
 
-            var group = new Group(parent, StepKind.valueOf(slot.get("stepKind").asString()), PolicyVersion.INITIAL, rollouts);
+            var group = new Group(
+                    parent, StepKind.valueOf(slot.get("stepKind").asString()), PolicyVersion.INITIAL, rollouts);
             double score = LearnabilityScore.of(group.qualities());
             assertThat(outcome.get("score").asDouble()).isEqualTo(score);
             reference.update(parent, score, Expansion.children(group, ChildPolicy.ALL, random), 0);
@@ -73,22 +88,40 @@ class BufferAgreementTest extends TaskServiceTestBase {
         UUID id = api.runningExperiment("""
                 {"domain":"countdown","preset":"exit","rolloutsPerPrompt":4,"bufferCapacity":6,"bufferMinSize":1,
                  "selectProbability":1.0,"kappa":10,"seed":8}""");
-        api.ok("/api/experiments/" + id + "/base-tasks/generate",
+        api.ok(
+                "/api/experiments/" + id + "/base-tasks/generate",
                 Map.of("seed", 10, "difficulty", 1, "trainCount", 6, "testCount", 0));
         // Six base tasks, each rolled out once with a different spread of qualities: scores 0 .. 0.25.
-        double[][] qualities = {{0, 0, 0, 0}, {0, 0, 0, 1}, {0, 0, 1, 1}, {0, 0.5, 0.5, 1}, {0, 0.25, 0.5, 0.75}, {1, 1, 1, 0.5}};
+        double[][] qualities = {
+            {0, 0, 0, 0}, {0, 0, 0, 1}, {0, 0, 1, 1}, {0, 0.5, 0.5, 1}, {0, 0.25, 0.5, 0.75}, {1, 1, 1, 0.5}
+        };
         var lease = api.ok("/api/experiments/" + id + "/leases", Map.of("workerId", "w", "size", 6));
         assertThat(lease.get("slots").size()).isEqualTo(6);
         for (int i = 0; i < 6; i++) {
             var rollouts = new ArrayList<Map<String, Object>>();
             for (double q : qualities[i]) rollouts.add(Map.of("response", "same", "quality", q, "reward", q));
-            api.ok("/api/experiments/" + id + "/groups", Map.of("idempotencyKey", "s" + i,
-                    "leaseId", lease.get("leaseId").asString(), "slot", i, "policyVersion", 0, "prompt", "p",
-                    "rollouts", rollouts));
+            api.ok(
+                    "/api/experiments/" + id + "/groups",
+                    Map.of(
+                            "idempotencyKey",
+                            "s" + i,
+                            "leaseId",
+                            lease.get("leaseId").asString(),
+                            "slot",
+                            i,
+                            "policyVersion",
+                            0,
+                            "prompt",
+                            "p",
+                            "rollouts",
+                            rollouts));
         }
         // The buffer now holds six items (each parent has one child "same"; the top-6 rule keeps six).
-        var items = jdbc.sql("SELECT id, score FROM task_instance WHERE experiment_id = ? AND in_buffer ORDER BY insertion_seq")
-                .param(id).query((rs, n) -> Map.entry(rs.getLong(1), rs.getDouble(2))).list();
+        var items = jdbc.sql(
+                        "SELECT id, score FROM task_instance WHERE experiment_id = ? AND in_buffer ORDER BY insertion_seq")
+                .param(id)
+                .query((rs, n) -> Map.entry(rs.getLong(1), rs.getDouble(2)))
+                .list();
         assertThat(items).hasSize(6);
         var candidates = items.stream().map(e -> new Candidate(e.getValue(), 0)).toList();
         double[] expected = new SoftmaxSampler(10).probabilities(candidates, 0);
@@ -98,7 +131,8 @@ class BufferAgreementTest extends TaskServiceTestBase {
         for (int i = 0; i < draws; i++) {
             var one = api.ok("/api/experiments/" + id + "/leases", Map.of("workerId", "w", "size", 1));
             counts.merge(one.get("slots").get(0).get("instanceId").asLong(), 1, Integer::sum);
-            api.delete("/api/experiments/" + id + "/leases/" + one.get("leaseId").asString());
+            api.delete(
+                    "/api/experiments/" + id + "/leases/" + one.get("leaseId").asString());
         }
         double chiSquare = 0;
         for (int i = 0; i < items.size(); i++) {
@@ -106,7 +140,8 @@ class BufferAgreementTest extends TaskServiceTestBase {
             double o = counts.getOrDefault(items.get(i).getKey(), 0);
             chiSquare += (o - e) * (o - e) / e;
         }
-        assertThat(counts.keySet()).allMatch(k -> items.stream().anyMatch(e -> e.getKey().equals(k)));
+        assertThat(counts.keySet())
+                .allMatch(k -> items.stream().anyMatch(e -> e.getKey().equals(k)));
         // 5 degrees of freedom: P(chi2 > 20.52) = 0.001
         assertThat(chiSquare).isLessThan(20.52);
         // ...and the test can tell: under a uniform draw the same counts would be far off for these scores.
@@ -122,19 +157,21 @@ class BufferAgreementTest extends TaskServiceTestBase {
         var out = new TreeMap<String, Double>();
         jdbc.sql("""
                 SELECT b.task_key, t.history::text, t.score FROM task_instance t JOIN base_task b ON b.id = t.base_task_id
-                 WHERE t.experiment_id = ? AND t.in_buffer""")
-                .param(id)
-                .query(rs -> {
-                    out.put(rs.getString(1) + "|" + TaskJson.toJson(TaskJson.historyFromJson(rs.getString(2))), rs.getDouble(3));
-                });
+                 WHERE t.experiment_id = ? AND t.in_buffer""").param(id).query(rs -> {
+            out.put(
+                    rs.getString(1) + "|" + TaskJson.toJson(TaskJson.historyFromJson(rs.getString(2))),
+                    rs.getDouble(3));
+        });
         return out;
     }
 
     private static Map<String, Double> referenceBuffer(InMemoryBuffer buffer) {
         var out = new TreeMap<String, Double>();
-        buffer.items().forEach(item -> out.put(item.instance().task().taskId() + "|"
-                + TaskJson.toJson(item.instance().history()), item.score()));
+        buffer.items()
+                .forEach(item -> out.put(
+                        item.instance().task().taskId() + "|"
+                                + TaskJson.toJson(item.instance().history()),
+                        item.score()));
         return out;
     }
-
 }

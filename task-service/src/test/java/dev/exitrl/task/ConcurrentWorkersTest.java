@@ -2,6 +2,8 @@ package dev.exitrl.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.exitrl.task.space.BufferIndexes;
+import dev.exitrl.task.space.ExperimentLocks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import dev.exitrl.task.space.BufferIndexes;
-import dev.exitrl.task.space.ExperimentLocks;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -44,10 +44,11 @@ class ConcurrentWorkersTest extends TaskServiceTestBase {
         UUID id = api.runningExperiment("""
                 {"domain":"countdown","preset":"exit","rolloutsPerPrompt":4,"bufferCapacity":%d,"bufferMinSize":8,
                  "selectProbability":0.6,"seed":3}""".formatted(CAPACITY));
-        api.ok("/api/experiments/" + id + "/base-tasks/generate",
+        api.ok(
+                "/api/experiments/" + id + "/base-tasks/generate",
                 Map.of("seed", 12, "difficulty", 2, "trainCount", 200, "testCount", 0));
 
-        var held = new ConcurrentHashMap<Long, String>();      // instance -> worker, while the test knows it is leased
+        var held = new ConcurrentHashMap<Long, String>(); // instance -> worker, while the test knows it is leased
         var doubleLeases = new CopyOnWriteArrayList<String>();
         var submittedKeys = ConcurrentHashMap.<String>newKeySet();
         var bufferSizes = new CopyOnWriteArrayList<Integer>();
@@ -66,7 +67,8 @@ class ConcurrentWorkersTest extends TaskServiceTestBase {
                     for (var slot : lease.get("slots")) {
                         long instance = slot.get("instanceId").asLong();
                         String previous = held.putIfAbsent(instance, worker);
-                        if (previous != null) doubleLeases.add(instance + " held by " + previous + " leased to " + worker);
+                        if (previous != null)
+                            doubleLeases.add(instance + " held by " + previous + " leased to " + worker);
                     }
                     for (var slot : lease.get("slots")) {
                         if (done >= GROUPS_PER_WORKER) {
@@ -77,10 +79,22 @@ class ConcurrentWorkersTest extends TaskServiceTestBase {
                         var rollouts = new ArrayList<Map<String, Object>>();
                         for (int i = 0; i < 4; i++) {
                             double q = random.nextInt(5) / 4.0;
-                            rollouts.add(Map.of("response", "Answer: " + random.nextInt(50), "quality", q, "reward", q));
+                            rollouts.add(
+                                    Map.of("response", "Answer: " + random.nextInt(50), "quality", q, "reward", q));
                         }
-                        var request = Map.of("idempotencyKey", key, "leaseId", lease.get("leaseId").asString(),
-                                "slot", slot.get("slot").asInt(), "policyVersion", 0, "prompt", "p", "rollouts", rollouts);
+                        var request = Map.of(
+                                "idempotencyKey",
+                                key,
+                                "leaseId",
+                                lease.get("leaseId").asString(),
+                                "slot",
+                                slot.get("slot").asInt(),
+                                "policyVersion",
+                                0,
+                                "prompt",
+                                "p",
+                                "rollouts",
+                                rollouts);
                         // Release our own record before the submit: the service holds the lease until it commits.
                         held.remove(slot.get("instanceId").asLong(), worker);
                         var outcome = client.ok("/api/experiments/" + id + "/groups", request);
@@ -88,14 +102,16 @@ class ConcurrentWorkersTest extends TaskServiceTestBase {
                         if (random.nextInt(10) == 0) { // a retried submit (lost response): must change nothing
                             var replay = client.ok("/api/experiments/" + id + "/groups", request);
                             assertThat(replay.get("replay").asBoolean()).isTrue();
-                            assertThat(replay.get("groupId").asLong()).isEqualTo(outcome.get("groupId").asLong());
+                            assertThat(replay.get("groupId").asLong())
+                                    .isEqualTo(outcome.get("groupId").asLong());
                             retries.incrementAndGet();
                         }
                         submittedKeys.add(key);
                         done++;
                     }
                     if (done >= GROUPS_PER_WORKER) {
-                        client.delete("/api/experiments/" + id + "/leases/" + lease.get("leaseId").asString());
+                        client.delete("/api/experiments/" + id + "/leases/"
+                                + lease.get("leaseId").asString());
                     }
                 }
                 return null;
@@ -107,15 +123,22 @@ class ConcurrentWorkersTest extends TaskServiceTestBase {
         assertThat(doubleLeases).isEmpty();
         assertThat(submittedKeys).hasSize(WORKERS * GROUPS_PER_WORKER);
         assertThat(retries.get()).isPositive();
-        var stored = jdbc.sql("SELECT idempotency_key FROM rollout_group WHERE experiment_id = ?").param(id)
-                .query(String.class).list();
+        var stored = jdbc.sql("SELECT idempotency_key FROM rollout_group WHERE experiment_id = ?")
+                .param(id)
+                .query(String.class)
+                .list();
         assertThat(stored).hasSize(WORKERS * GROUPS_PER_WORKER).doesNotHaveDuplicates();
         assertThat(Set.copyOf(stored)).isEqualTo(submittedKeys);
-        assertThat(jdbc.sql("SELECT count(*) FROM training_queue WHERE experiment_id = ?").param(id)
-                .query(Integer.class).single()).isEqualTo(WORKERS * GROUPS_PER_WORKER);
+        assertThat(jdbc.sql("SELECT count(*) FROM training_queue WHERE experiment_id = ?")
+                        .param(id)
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(WORKERS * GROUPS_PER_WORKER);
         assertThat(bufferSizes).allMatch(size -> size <= CAPACITY);
-        int inBuffer = jdbc.sql("SELECT count(*) FROM task_instance WHERE experiment_id = ? AND in_buffer").param(id)
-                .query(Integer.class).single();
+        int inBuffer = jdbc.sql("SELECT count(*) FROM task_instance WHERE experiment_id = ? AND in_buffer")
+                .param(id)
+                .query(Integer.class)
+                .single();
         assertThat(inBuffer).isEqualTo(CAPACITY);
         // The in-memory sampling index agrees with the table after all that concurrency.
         transactions.executeWithoutResult(tx -> {
@@ -126,7 +149,9 @@ class ConcurrentWorkersTest extends TaskServiceTestBase {
             var fromTable = jdbc.sql("SELECT id, score, coalesce(last_sampled_version, 0) FROM task_instance"
                             + " WHERE experiment_id = ? AND in_buffer AND (leased_by IS NULL OR leased_until < now())"
                             + " ORDER BY insertion_seq")
-                    .param(id).query((rs, n) -> List.of(rs.getLong(1), rs.getDouble(2), rs.getLong(3))).list();
+                    .param(id)
+                    .query((rs, n) -> List.of(rs.getLong(1), rs.getDouble(2), rs.getLong(3)))
+                    .list();
             var indexed = new ArrayList<List<Object>>();
             for (int i = 0; i < fromIndex.ids().size(); i++) {
                 var c = fromIndex.candidates().get(i);
@@ -136,6 +161,9 @@ class ConcurrentWorkersTest extends TaskServiceTestBase {
         });
         // Every slot either produced a group or was released: nothing stays leased.
         assertThat(jdbc.sql("SELECT count(*) FROM task_instance WHERE experiment_id = ? AND leased_by IS NOT NULL")
-                .param(id).query(Integer.class).single()).isZero();
+                        .param(id)
+                        .query(Integer.class)
+                        .single())
+                .isZero();
     }
 }

@@ -18,21 +18,24 @@ class TaskServiceApplicationTest extends TaskServiceTestBase {
         String version = jdbc.sql("SELECT version()").query(String.class).single();
         assertThat(version).startsWith("PostgreSQL");
         var applied = jdbc.sql("SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank")
-                .query(String.class).list();
+                .query(String.class)
+                .list();
         assertThat(applied).containsExactly("1", "2");
     }
 
     @Test
     void experimentRoundTripsThroughJpaWithJsonbConfig() {
-        var saved = experiments.saveAndFlush(new Experiment("demo", "countdown", "exit", 7L,
-                "{\"kappa\": 10, \"rolloutsPerPrompt\": 8}"));
+        var saved = experiments.saveAndFlush(
+                new Experiment("demo", "countdown", "exit", 7L, "{\"kappa\": 10, \"rolloutsPerPrompt\": 8}"));
         var loaded = experiments.findById(saved.getId()).orElseThrow();
         assertThat(loaded.getDomain()).isEqualTo("countdown");
         assertThat(loaded.getStatus()).isEqualTo(ExperimentStatus.CREATED);
         assertThat(loaded.getSeed()).isEqualTo(7L);
         // Stored as real JSONB: PostgreSQL can query into it.
         Integer kappa = jdbc.sql("SELECT (config->>'kappa')::int FROM experiment WHERE id = ?")
-                .param(saved.getId()).query(Integer.class).single();
+                .param(saved.getId())
+                .query(Integer.class)
+                .single();
         assertThat(kappa).isEqualTo(10);
     }
 
@@ -46,5 +49,4 @@ class TaskServiceApplicationTest extends TaskServiceTestBase {
     void livenessAndReadinessProbesAreUp() {
         ServiceProbe.assertProbesUp(port);
     }
-
 }

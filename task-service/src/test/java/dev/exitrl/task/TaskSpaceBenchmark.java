@@ -35,8 +35,10 @@ class TaskSpaceBenchmark {
 
     @Test
     void leaseSubmitAndMemory() throws Exception {
-        int[] sizes = Arrays.stream(System.getProperty("bench.sizes", "100000,1000000").split(","))
-                .mapToInt(Integer::parseInt).toArray();
+        int[] sizes = Arrays.stream(
+                        System.getProperty("bench.sizes", "100000,1000000").split(","))
+                .mapToInt(Integer::parseInt)
+                .toArray();
         int leases = Integer.getInteger("bench.leases", 40);
         var db = TestPostgres.freshDatabase();
         var indexed = start(db, true);
@@ -49,7 +51,8 @@ class TaskSpaceBenchmark {
                 UUID id = api.runningExperiment("""
                         {"domain":"countdown","preset":"exit","rolloutsPerPrompt":8,"bufferCapacity":%d,"bufferMinSize":1,
                          "selectProbability":1.0,"seed":1}""".formatted(size));
-                api.ok("/api/experiments/" + id + "/base-tasks/generate",
+                api.ok(
+                        "/api/experiments/" + id + "/base-tasks/generate",
                         Map.of("seed", 1, "difficulty", 3, "trainCount", 1000, "testCount", 0));
                 long fill = System.nanoTime();
                 fillBuffer(jdbc, id, size);
@@ -59,8 +62,14 @@ class TaskSpaceBenchmark {
                 double[] withIndex = leaseLatencies(api, id, leases);
                 double indexMb = usedHeapMb() - heapBefore; // the indexed service built its buffer mirror
                 double[] withScan = leaseLatencies(new TaskSpaceApi(port(scanning)), id, leases);
-                rows.add(new Row("lease 128, index p50 / p99 (ms)", size, fmt(pct(withIndex, 50)) + " / " + fmt(pct(withIndex, 99))));
-                rows.add(new Row("lease 128, table scan p50 / p99 (ms)", size, fmt(pct(withScan, 50)) + " / " + fmt(pct(withScan, 99))));
+                rows.add(new Row(
+                        "lease 128, index p50 / p99 (ms)",
+                        size,
+                        fmt(pct(withIndex, 50)) + " / " + fmt(pct(withIndex, 99))));
+                rows.add(new Row(
+                        "lease 128, table scan p50 / p99 (ms)",
+                        size,
+                        fmt(pct(withScan, 50)) + " / " + fmt(pct(withScan, 99))));
                 rows.add(new Row("lease p50: scan / index", size, ratio(pct(withScan, 50) / pct(withIndex, 50))));
                 rows.add(new Row("heap of the buffer mirror (MB)", size, fmt(indexMb)));
 
@@ -68,10 +77,19 @@ class TaskSpaceBenchmark {
                 rows.add(new Row("exit-core in-memory sampler, 128 draws (ms)", size, fmt(memory)));
                 rows.add(new Row("lease p50: index / in-memory reference", size, ratio(pct(withIndex, 50) / memory)));
 
-                rows.add(new Row("submit groups/s (4 clients, G=8, one per request)", size, fmt(submitThroughput(api, id, 4, 400, false))));
-                rows.add(new Row("submit groups/s (4 clients, G=8, a lease's 8 per request)", size, fmt(submitThroughput(api, id, 4, 400, true))));
-                rows.add(new Row("server-side mean submit / lease time (ms)", size,
-                        fmt(meanMs(api, "exit_submit_latency_seconds")) + " / " + fmt(meanMs(api, "exit_lease_latency_seconds"))));
+                rows.add(new Row(
+                        "submit groups/s (4 clients, G=8, one per request)",
+                        size,
+                        fmt(submitThroughput(api, id, 4, 400, false))));
+                rows.add(new Row(
+                        "submit groups/s (4 clients, G=8, a lease's 8 per request)",
+                        size,
+                        fmt(submitThroughput(api, id, 4, 400, true))));
+                rows.add(new Row(
+                        "server-side mean submit / lease time (ms)",
+                        size,
+                        fmt(meanMs(api, "exit_submit_latency_seconds")) + " / "
+                                + fmt(meanMs(api, "exit_lease_latency_seconds"))));
                 rows.add(new Row("heap of the bench JVM: 2 services + bench (MB)", size, fmt(usedHeapMb())));
             }
         } finally {
@@ -85,10 +103,15 @@ class TaskSpaceBenchmark {
 
     private static ConfigurableApplicationContext start(TestPostgres.Connection db, boolean index) {
         // Command-line arguments: they outrank application.yml.
-        return new SpringApplicationBuilder(TaskServiceApplication.class).run(
-                "--server.port=0", "--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.username(),
-                "--spring.datasource.password=" + db.password(), "--exit.task.sampling-index=" + index,
-                "--spring.datasource.hikari.maximum-pool-size=8", "--logging.level.root=WARN");
+        return new SpringApplicationBuilder(TaskServiceApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--spring.datasource.url=" + db.jdbcUrl(),
+                        "--spring.datasource.username=" + db.username(),
+                        "--spring.datasource.password=" + db.password(),
+                        "--exit.task.sampling-index=" + index,
+                        "--spring.datasource.hikari.maximum-pool-size=8",
+                        "--logging.level.root=WARN");
     }
 
     private static int port(ConfigurableApplicationContext context) {
@@ -103,9 +126,10 @@ class TaskSpaceBenchmark {
                 SELECT ?, b.id, 1, jsonb_build_object('turns', jsonb_build_array(jsonb_build_object('response', 'r' || g, 'iterate', 1))),
                        md5('r' || g), (g % 1001) / 4000.0, true, nextval('buffer_insertion_seq'), 0
                   FROM generate_series(1, ?) g
-                  JOIN base_task b ON b.experiment_id = ? AND b.split = 'TRAIN' AND b.ordinal = g % 1000""")
-                .param(id).param(size).param(id).update();
-        jdbc.sql("UPDATE experiment SET buffer_version = buffer_version + 1 WHERE id = ?").param(id).update();
+                  JOIN base_task b ON b.experiment_id = ? AND b.split = 'TRAIN' AND b.ordinal = g % 1000""").param(id).param(size).param(id).update();
+        jdbc.sql("UPDATE experiment SET buffer_version = buffer_version + 1 WHERE id = ?")
+                .param(id)
+                .update();
         jdbc.sql("ANALYZE task_instance").update();
     }
 
@@ -126,7 +150,8 @@ class TaskSpaceBenchmark {
 
     private static void releaseAfter(TaskSpaceApi api, UUID id) {
         String lease = api.ok("/api/experiments/" + id + "/leases", Map.of("workerId", "bench", "size", 128))
-                .get("leaseId").asString();
+                .get("leaseId")
+                .asString();
         api.delete("/api/experiments/" + id + "/leases/" + lease);
     }
 
@@ -136,8 +161,11 @@ class TaskSpaceBenchmark {
      * InMemoryBuffer itself is O(N) per offer, too slow to build at 1M.)
      */
     private static double inMemorySample128(JdbcClient jdbc, UUID id, int size) {
-        List<Candidate> candidates = jdbc.sql("SELECT score FROM task_instance WHERE experiment_id = ? AND in_buffer ORDER BY insertion_seq")
-                .param(id).query((rs, n) -> new Candidate(rs.getDouble(1), 0)).list();
+        List<Candidate> candidates = jdbc.sql(
+                        "SELECT score FROM task_instance WHERE experiment_id = ? AND in_buffer ORDER BY insertion_seq")
+                .param(id)
+                .query((rs, n) -> new Candidate(rs.getDouble(1), 0))
+                .list();
         var sampler = new SoftmaxSampler(10);
         var random = new SplittableRandom(1);
         double best = Double.MAX_VALUE;
@@ -161,23 +189,36 @@ class TaskSpaceBenchmark {
                 var random = new SplittableRandom(client);
                 int n = 0;
                 while (n < groupsPerClient) {
-                    var lease = api.ok("/api/experiments/" + id + "/leases", Map.of("workerId", "c" + client, "size", 8));
+                    var lease =
+                            api.ok("/api/experiments/" + id + "/leases", Map.of("workerId", "c" + client, "size", 8));
                     var batch = new ArrayList<Map<String, Object>>();
                     for (var slot : lease.get("slots")) {
                         var rollouts = new ArrayList<Map<String, Object>>();
                         for (int i = 0; i < 8; i++) {
                             double q = random.nextInt(5) / 4.0;
-                            rollouts.add(Map.of("response", "Answer: " + random.nextInt(1000), "quality", q, "reward", q));
+                            rollouts.add(
+                                    Map.of("response", "Answer: " + random.nextInt(1000), "quality", q, "reward", q));
                         }
-                        var group = Map.<String, Object>of("idempotencyKey", "b" + client + "-" + n + "-" + System.nanoTime(),
-                                "leaseId", lease.get("leaseId").asString(), "slot", slot.get("slot").asInt(),
-                                "policyVersion", 0, "prompt", "p", "rollouts", rollouts);
+                        var group = Map.<String, Object>of(
+                                "idempotencyKey",
+                                "b" + client + "-" + n + "-" + System.nanoTime(),
+                                "leaseId",
+                                lease.get("leaseId").asString(),
+                                "slot",
+                                slot.get("slot").asInt(),
+                                "policyVersion",
+                                0,
+                                "prompt",
+                                "p",
+                                "rollouts",
+                                rollouts);
                         if (batched) batch.add(group);
                         else api.ok("/api/experiments/" + id + "/groups", group);
                         n++;
                         done.incrementAndGet();
                     }
-                    if (batched && !batch.isEmpty()) api.ok("/api/experiments/" + id + "/groups/batch", Map.of("groups", batch));
+                    if (batched && !batch.isEmpty())
+                        api.ok("/api/experiments/" + id + "/groups/batch", Map.of("groups", batch));
                 }
                 return null;
             }));
@@ -194,7 +235,8 @@ class TaskSpaceBenchmark {
         double count = 0;
         for (String line : api.get("/actuator/prometheus").text().split("\n")) {
             if (line.startsWith(timer + "_sum")) sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            if (line.startsWith(timer + "_count")) count += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            if (line.startsWith(timer + "_count"))
+                count += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
         }
         return count == 0 ? Double.NaN : 1000 * sum / count;
     }

@@ -16,7 +16,9 @@ public final class ServiceProbe {
     /** The body of {@code GET http://localhost:port/path}; fails unless the status is 200. */
     public static String getOk(int port, String path) {
         try {
-            var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+            var response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());

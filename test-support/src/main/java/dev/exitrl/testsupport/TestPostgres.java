@@ -29,7 +29,11 @@ public final class TestPostgres {
     static final String POSTGRES_IMAGE = "postgres:17-alpine";
 
     /** Where the test database comes from. */
-    public enum Source { ENVIRONMENT, TESTCONTAINERS, EMBEDDED }
+    public enum Source {
+        ENVIRONMENT,
+        TESTCONTAINERS,
+        EMBEDDED
+    }
 
     /** How to reach one database. */
     public record Connection(Source source, String jdbcUrl, String username, String password) {}
@@ -64,8 +68,9 @@ public final class TestPostgres {
         Server s = server();
         if (s.source() == Source.ENVIRONMENT) return s.admin();
         String name = "exit_test_" + ProcessHandle.current().pid() + "_" + DATABASE_COUNTER.incrementAndGet();
-        try (var c = DriverManager.getConnection(s.admin().jdbcUrl(), s.admin().username(), s.admin().password());
-             var st = c.createStatement()) {
+        try (var c = DriverManager.getConnection(
+                        s.admin().jdbcUrl(), s.admin().username(), s.admin().password());
+                var st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("could not create test database " + name, e);
@@ -84,20 +89,31 @@ public final class TestPostgres {
 
     private static Server start(Source source) {
         return switch (source) {
-            case ENVIRONMENT -> new Server(source, new Connection(source, System.getenv(URL_ENV),
-                    System.getenv().getOrDefault(USER_ENV, "postgres"),
-                    System.getenv().getOrDefault(PASSWORD_ENV, "")), () -> {});
+            case ENVIRONMENT ->
+                new Server(
+                        source,
+                        new Connection(
+                                source,
+                                System.getenv(URL_ENV),
+                                System.getenv().getOrDefault(USER_ENV, "postgres"),
+                                System.getenv().getOrDefault(PASSWORD_ENV, "")),
+                        () -> {});
             case TESTCONTAINERS -> {
                 var container = new PostgreSQLContainer(POSTGRES_IMAGE);
                 container.start();
-                yield new Server(source, new Connection(source, container.getJdbcUrl(), container.getUsername(),
-                        container.getPassword()), container::stop);
+                yield new Server(
+                        source,
+                        new Connection(
+                                source, container.getJdbcUrl(), container.getUsername(), container.getPassword()),
+                        container::stop);
             }
             case EMBEDDED -> {
                 try {
                     EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
-                    yield new Server(source, new Connection(source, pg.getJdbcUrl("postgres", "postgres"),
-                            "postgres", "postgres"), () -> closeQuietly(pg));
+                    yield new Server(
+                            source,
+                            new Connection(source, pg.getJdbcUrl("postgres", "postgres"), "postgres", "postgres"),
+                            () -> closeQuietly(pg));
                 } catch (IOException e) {
                     throw new UncheckedIOException("could not start embedded PostgreSQL", e);
                 }

@@ -41,7 +41,7 @@ class TestPostgresTest {
         var a = TestPostgres.freshDatabase();
         var b = TestPostgres.freshDatabase();
         try (var ca = DriverManager.getConnection(a.jdbcUrl(), a.username(), a.password());
-             var st = ca.createStatement()) {
+                var st = ca.createStatement()) {
             var rs = st.executeQuery("SELECT version(), current_database()");
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).startsWith("PostgreSQL");
@@ -49,7 +49,7 @@ class TestPostgresTest {
                 assertThat(rs.getString(2)).isNotEqualTo(b.jdbcUrl().replaceAll(".*/([^/?]+).*", "$1"));
                 st.execute("CREATE TABLE only_in_a (id int)");
                 try (var cb = DriverManager.getConnection(b.jdbcUrl(), b.username(), b.password());
-                     var sb = cb.createStatement()) {
+                        var sb = cb.createStatement()) {
                     var tables = sb.executeQuery("SELECT count(*) FROM pg_tables WHERE tablename = 'only_in_a'");
                     tables.next();
                     assertThat(tables.getInt(1)).isZero();

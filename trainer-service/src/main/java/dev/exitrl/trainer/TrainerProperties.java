@@ -20,4 +20,6 @@ import org.springframework.validation.annotation.Validated;
 public record TrainerProperties(
         @NotNull @DefaultValue("http://localhost:8081") URI taskServiceUrl,
         @NotNull @DefaultValue("data/checkpoints") Path checkpointDir,
-        @Pattern(regexp = "auto|cpu|gpu") @DefaultValue("auto") String device) {}
+
+        @Pattern(regexp = "auto|cpu|gpu") @DefaultValue("auto")
+        String device) {}

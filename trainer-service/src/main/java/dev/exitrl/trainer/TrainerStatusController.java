@@ -18,7 +18,9 @@ class TrainerStatusController {
 
     @GetMapping("/status")
     Status status() {
-        return new Status(properties.device(), properties.checkpointDir().toString(),
+        return new Status(
+                properties.device(),
+                properties.checkpointDir().toString(),
                 properties.taskServiceUrl().toString());
     }
 }

@@ -47,8 +47,7 @@ public final class BufferPolicy {
     public static final Comparator<BufferItem> EVICTION_ORDER =
             Comparator.comparingDouble(BufferItem::score).thenComparingLong(BufferItem::insertionSeq);
 
-    private BufferPolicy() {
-    }
+    private BufferPolicy() {}
 
     /**
      * Admission of a new (not yet stored) item.
@@ -60,7 +59,8 @@ public final class BufferPolicy {
      */
     public static Admission admit(int size, int capacity, double currentMinScore, double newScore) {
         if (capacity < 1) throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
-        if (size < 0 || size > capacity) throw new IllegalArgumentException("size " + size + " outside [0, " + capacity + "]");
+        if (size < 0 || size > capacity)
+            throw new IllegalArgumentException("size " + size + " outside [0, " + capacity + "]");
         if (size < capacity) return Admission.ADD;
         return newScore >= currentMinScore ? Admission.REPLACE_MIN : Admission.REJECT;
     }

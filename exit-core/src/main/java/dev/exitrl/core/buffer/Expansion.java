@@ -17,8 +17,7 @@ import java.util.random.RandomGenerator;
  * caller offers them to the buffer with the parent's fresh score.
  */
 public final class Expansion {
-    private Expansion() {
-    }
+    private Expansion() {}
 
     /**
      * Children of {@code group} under {@code policy}. {@code random} is used only by
@@ -27,7 +26,8 @@ public final class Expansion {
     public static List<TaskInstance> children(Group group, ChildPolicy policy, RandomGenerator random) {
         var chosen = chooseRollouts(group.rollouts(), policy, random);
         var out = new LinkedHashSet<TaskInstance>();
-        for (Rollout rollout : chosen) out.addAll(partialHistories(group.instance().task(), rollout.history()));
+        for (Rollout rollout : chosen)
+            out.addAll(partialHistories(group.instance().task(), rollout.history()));
         return List.copyOf(out);
     }
 

@@ -19,7 +19,12 @@ import java.util.random.RandomGenerator;
  */
 public final class InMemoryBuffer {
     /** Outcome of offering a new item. */
-    public enum OfferResult { ADDED, REPLACED_MIN, REJECTED, ALREADY_STORED }
+    public enum OfferResult {
+        ADDED,
+        REPLACED_MIN,
+        REJECTED,
+        ALREADY_STORED
+    }
 
     private final int capacity;
     private final Map<TaskInstance, BufferItem> items = new LinkedHashMap<>();

@@ -8,8 +8,7 @@ package dev.exitrl.core.buffer;
  * A group whose qualities are all equal scores exactly 0 (no rounding residue from the mean).
  */
 public final class LearnabilityScore {
-    private LearnabilityScore() {
-    }
+    private LearnabilityScore() {}
 
     /** Population variance of {@code qualities} ({@code (G)}, each in [0,1]); a group with G = 1 scores 0. */
     public static double of(double[] qualities) {

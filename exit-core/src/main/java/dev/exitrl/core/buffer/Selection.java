@@ -14,8 +14,7 @@ import java.util.random.RandomGenerator;
  * the curriculum preset) are returned as stored, without drawing a random number.
  */
 public final class Selection {
-    private Selection() {
-    }
+    private Selection() {}
 
     public static TaskInstance select(TaskInstance stored, RandomGenerator random) {
         int turns = stored.history().turnCount();

@@ -81,8 +81,9 @@ public final class Arithmetic {
         String right = render(op.right(), operator, number);
         if (op.left() instanceof Op l && l.precedence() < op.precedence()) left = "(" + left + ")";
         // a right operand of equal precedence needs parentheses under - and / (a - (b - c), a / (b * c))
-        if (op.right() instanceof Op r && (r.precedence() < op.precedence()
-                || (r.precedence() == op.precedence() && (op.symbol() == '-' || op.symbol() == '/')))) {
+        if (op.right() instanceof Op r
+                && (r.precedence() < op.precedence()
+                        || (r.precedence() == op.precedence() && (op.symbol() == '-' || op.symbol() == '/')))) {
             right = "(" + right + ")";
         }
         return left + " " + operator.apply(op.symbol()) + " " + right;

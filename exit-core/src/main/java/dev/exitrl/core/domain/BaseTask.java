@@ -33,7 +33,8 @@ public record BaseTask(String domain, String id, Split split, String problem, Js
         if (id.isBlank()) throw new IllegalArgumentException("id must not be blank");
         if (problem.isBlank()) throw new IllegalArgumentException("problem must not be blank");
         data = data == null ? JsonNodeFactory.instance.objectNode() : data.deepCopy();
-        if (!data.isObject()) throw new IllegalArgumentException("data must be a JSON object, was " + data.getNodeType());
+        if (!data.isObject())
+            throw new IllegalArgumentException("data must be a JSON object, was " + data.getNodeType());
     }
 
     /** The reference the algorithm and the task store use for this task. */

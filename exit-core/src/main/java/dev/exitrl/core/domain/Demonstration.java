@@ -9,8 +9,8 @@ import java.util.Objects;
  * the domain's verifier scores it. The task and history are kept so that the example can be re-rendered and
  * re-verified.
  */
-public record Demonstration(BaseTask task, StepKind kind, History history, String prompt, String response,
-                            double quality) {
+public record Demonstration(
+        BaseTask task, StepKind kind, History history, String prompt, String response, double quality) {
     public Demonstration {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(kind, "kind");

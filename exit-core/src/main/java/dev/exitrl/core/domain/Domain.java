@@ -67,7 +67,12 @@ public interface Domain {
      * as {@link #verify} gives it, so the recorded quality is the verifier's by construction.
      */
     default Demonstration demonstrate(BaseTask task, StepKind kind, History history, String response) {
-        return new Demonstration(task, kind, history, renderPrompt(task, kind, history), response,
+        return new Demonstration(
+                task,
+                kind,
+                history,
+                renderPrompt(task, kind, history),
+                response,
                 verify(task, response).quality());
     }
 }

@@ -61,7 +61,8 @@ public final class Fraction implements Comparable<Fraction> {
             if (den.signum() == 0) throw new NumberFormatException("zero denominator in '" + text + "'");
             return num.divide(den);
         }
-        if (!s.matches("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)")) throw new NumberFormatException("not a number: '" + text + "'");
+        if (!s.matches("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)"))
+            throw new NumberFormatException("not a number: '" + text + "'");
         BigDecimal decimal = new BigDecimal(s.startsWith("+") ? s.substring(1) : s);
         if (decimal.scale() <= 0) return new Fraction(decimal.toBigIntegerExact(), BigInteger.ONE);
         return of(decimal.unscaledValue(), BigInteger.TEN.pow(decimal.scale()));
@@ -84,7 +85,8 @@ public final class Fraction implements Comparable<Fraction> {
     }
 
     public Fraction add(Fraction other) {
-        return of(numerator.multiply(other.denominator).add(other.numerator.multiply(denominator)),
+        return of(
+                numerator.multiply(other.denominator).add(other.numerator.multiply(denominator)),
                 denominator.multiply(other.denominator));
     }
 
@@ -117,7 +119,8 @@ public final class Fraction implements Comparable<Fraction> {
     }
 
     public double toDouble() {
-        return new BigDecimal(numerator).divide(new BigDecimal(denominator), java.math.MathContext.DECIMAL64)
+        return new BigDecimal(numerator)
+                .divide(new BigDecimal(denominator), java.math.MathContext.DECIMAL64)
                 .doubleValue();
     }
 

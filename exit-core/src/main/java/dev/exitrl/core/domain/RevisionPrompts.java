@@ -30,10 +30,12 @@ public final class RevisionPrompts {
         p.append("Previous attempt:\n").append(latest.response().strip()).append("\n\n");
         if (kind == StepKind.DEBUG) {
             p.append("The previous attempt failed with this error:\n")
-                    .append(latest.hasFeedback() ? latest.feedback().strip() : "(no error message)").append("\n\n")
+                    .append(latest.hasFeedback() ? latest.feedback().strip() : "(no error message)")
+                    .append("\n\n")
                     .append("Find the cause of the error, fix it, and answer again.\n");
         } else {
-            if (latest.hasFeedback()) p.append("Feedback on it:\n").append(latest.feedback().strip()).append("\n\n");
+            if (latest.hasFeedback())
+                p.append("Feedback on it:\n").append(latest.feedback().strip()).append("\n\n");
             if (kind == StepKind.IMPROVE) {
                 p.append("Improve the previous attempt: check it, fix any mistakes, and give a better answer.\n");
             } else {

@@ -31,8 +31,8 @@ public final class SplitGenerator {
      *
      * @throws IllegalStateException when the generator cannot produce enough distinct tasks
      */
-    public static TaskSplits generate(String domain, GeneratorSpec spec,
-                                      Function<RandomGenerator, Candidate> candidates) {
+    public static TaskSplits generate(
+            String domain, GeneratorSpec spec, Function<RandomGenerator, Candidate> candidates) {
         SplittableRandom root = new SplittableRandom(spec.seed());
         SplittableRandom testStream = root.split();
         SplittableRandom trainStream = root.split();
@@ -42,9 +42,14 @@ public final class SplitGenerator {
         return new TaskSplits(train, test);
     }
 
-    private static List<BaseTask> draw(String domain, Split split, int count, SplittableRandom stream,
-                                       Function<RandomGenerator, Candidate> candidates, Set<String> taken,
-                                       GeneratorSpec spec) {
+    private static List<BaseTask> draw(
+            String domain,
+            Split split,
+            int count,
+            SplittableRandom stream,
+            Function<RandomGenerator, Candidate> candidates,
+            Set<String> taken,
+            GeneratorSpec spec) {
         List<BaseTask> tasks = new ArrayList<>(count);
         long attempts = 0;
         long maxAttempts = (long) count * ATTEMPTS_PER_TASK + 1000;

@@ -30,8 +30,8 @@ public class TaskImportException extends IllegalArgumentException {
     }
 
     private static String message(List<LineError> errors) {
-        String shown = errors.stream().limit(LINES_IN_MESSAGE).map(LineError::toString)
-                .collect(Collectors.joining("; "));
+        String shown =
+                errors.stream().limit(LINES_IN_MESSAGE).map(LineError::toString).collect(Collectors.joining("; "));
         String more = errors.size() > LINES_IN_MESSAGE ? " (and " + (errors.size() - LINES_IN_MESSAGE) + " more)" : "";
         return errors.size() + " invalid line(s), nothing imported: " + shown + more;
     }

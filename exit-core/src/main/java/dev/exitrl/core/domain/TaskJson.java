@@ -50,8 +50,12 @@ public final class TaskJson {
 
     public static BaseTask baseTaskFromTree(JsonNode node) {
         requireObject(node, "base task");
-        return new BaseTask(text(node, "domain"), text(node, "id"), Split.fromJsonName(text(node, "split")),
-                text(node, "problem"), node.get("data"));
+        return new BaseTask(
+                text(node, "domain"),
+                text(node, "id"),
+                Split.fromJsonName(text(node, "split")),
+                text(node, "problem"),
+                node.get("data"));
     }
 
     public static BaseTask baseTaskFromJson(String json) {
@@ -120,7 +124,9 @@ public final class TaskJson {
         if (depth == null || !depth.canConvertToExactIntegral()) {
             throw new IllegalArgumentException("depth must be an integer >= 0");
         }
-        return new TaskInstance(new BaseTaskRef(text(task, "domain"), text(task, "taskId")), depth.asInt(),
+        return new TaskInstance(
+                new BaseTaskRef(text(task, "domain"), text(task, "taskId")),
+                depth.asInt(),
                 historyFromTree(node.get("history")));
     }
 

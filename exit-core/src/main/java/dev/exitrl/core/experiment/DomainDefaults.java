@@ -25,31 +25,90 @@ import dev.exitrl.core.sampling.SamplerKind;
  * 200 iterations (ours: the paper does not state a common number).
  */
 final class DomainDefaults {
-    private DomainDefaults() {
-    }
+    private DomainDefaults() {}
 
     static ExperimentConfig of(String domain, Preset preset) {
         // A null domain gets the generic column; validate() then reports the missing domain.
         return switch (domain == null ? "" : domain) {
-            case "tool-use" -> build(domain, preset, "Qwen/Qwen2.5-7B-Instruct",
-                    preset == Preset.GRPO || preset == Preset.EXIT ? 1e-6 : 5e-7, 16, 8, 1.0,
-                    preset == Preset.CURRICULUM ? 320 : 640, 320,
-                    preset == Preset.CURRICULUM ? 0.2 : 0.5,
-                    preset == Preset.EXIT ? 0.5 : 0.2, 2, 4);
-            case "mle" -> build(domain, preset, "deepseek-ai/DeepSeek-R1-Distill-Qwen-7B", 1e-6, 4, 8, 0.5,
-                    24, 3, 0.5, preset == Preset.EXIT ? 0.5 : 0.2, 1, 16);
-            case "countdown" -> build(domain, preset, "Qwen/Qwen2.5-0.5B-Instruct", 1e-6, 8, 8, 1.0,
-                    64, 16, 0.5, 0.2, 1, 8);
-            default -> build(domain, preset, "meta-llama/Llama-3.2-3B-Instruct", 1e-6, 128, 8, 1.0,
-                    512, 128, 0.5, 0.2, 1, 16);
+            case "tool-use" ->
+                build(
+                        domain,
+                        preset,
+                        "Qwen/Qwen2.5-7B-Instruct",
+                        preset == Preset.GRPO || preset == Preset.EXIT ? 1e-6 : 5e-7,
+                        16,
+                        8,
+                        1.0,
+                        preset == Preset.CURRICULUM ? 320 : 640,
+                        320,
+                        preset == Preset.CURRICULUM ? 0.2 : 0.5,
+                        preset == Preset.EXIT ? 0.5 : 0.2,
+                        2,
+                        4);
+            case "mle" ->
+                build(
+                        domain,
+                        preset,
+                        "deepseek-ai/DeepSeek-R1-Distill-Qwen-7B",
+                        1e-6,
+                        4,
+                        8,
+                        0.5,
+                        24,
+                        3,
+                        0.5,
+                        preset == Preset.EXIT ? 0.5 : 0.2,
+                        1,
+                        16);
+            case "countdown" ->
+                build(domain, preset, "Qwen/Qwen2.5-0.5B-Instruct", 1e-6, 8, 8, 1.0, 64, 16, 0.5, 0.2, 1, 8);
+            default ->
+                build(domain, preset, "meta-llama/Llama-3.2-3B-Instruct", 1e-6, 128, 8, 1.0, 512, 128, 0.5, 0.2, 1, 16);
         };
     }
 
-    private static ExperimentConfig build(String domain, Preset preset, String model, double learningRate,
-                                          int prompts, int rollouts, double refAlpha, int capacity, int minSize,
-                                          double selectP, double divergeP, int epochs, int evalSteps) {
-        return new ExperimentConfig(domain, preset, model, 0L, learningRate, prompts, rollouts, 0.001, 100, refAlpha,
-                capacity, minSize, selectP, divergeP, 10.0, SamplerKind.SOFTMAX, 0.1, 0.1, null, ChildPolicy.ALL,
-                0.2, 1e-6, epochs, false, 0, preset.diversityBonus(), 200, evalSteps);
+    private static ExperimentConfig build(
+            String domain,
+            Preset preset,
+            String model,
+            double learningRate,
+            int prompts,
+            int rollouts,
+            double refAlpha,
+            int capacity,
+            int minSize,
+            double selectP,
+            double divergeP,
+            int epochs,
+            int evalSteps) {
+        return new ExperimentConfig(
+                domain,
+                preset,
+                model,
+                0L,
+                learningRate,
+                prompts,
+                rollouts,
+                0.001,
+                100,
+                refAlpha,
+                capacity,
+                minSize,
+                selectP,
+                divergeP,
+                10.0,
+                SamplerKind.SOFTMAX,
+                0.1,
+                0.1,
+                null,
+                ChildPolicy.ALL,
+                0.2,
+                1e-6,
+                epochs,
+                false,
+                0,
+                preset.diversityBonus(),
+                200,
+                evalSteps);
     }
 }

@@ -100,7 +100,9 @@ public record ExperimentConfig(
     /** {@link #rewardMode} or, when null, the domain's default. */
     public RewardMode effectiveRewardMode() {
         if (rewardMode != null) return rewardMode;
-        return DomainRegistry.standard().find(domain).map(Domain::defaultRewardMode)
+        return DomainRegistry.standard()
+                .find(domain)
+                .map(Domain::defaultRewardMode)
                 .orElseGet(() -> RewardMode.defaultFor(domain));
     }
 
@@ -122,17 +124,36 @@ public record ExperimentConfig(
         v.check("refUpdateEvery", refUpdateEvery >= 1, "must be >= 1", refUpdateEvery);
         v.check("refUpdateAlpha", refUpdateAlpha >= 0 && refUpdateAlpha <= 1, "must be in [0, 1]", refUpdateAlpha);
         v.check("bufferCapacity", bufferCapacity >= 1, "must be >= 1", bufferCapacity);
-        v.check("bufferMinSize", bufferMinSize >= 1 && bufferMinSize <= bufferCapacity,
-                "must be in [1, bufferCapacity = " + bufferCapacity + "]", bufferMinSize);
-        v.check("selectProbability", selectProbability >= 0 && selectProbability <= 1, "must be in [0, 1]", selectProbability);
-        v.check("divergeProbability", divergeProbability >= 0 && divergeProbability <= 1, "must be in [0, 1]", divergeProbability);
+        v.check(
+                "bufferMinSize",
+                bufferMinSize >= 1 && bufferMinSize <= bufferCapacity,
+                "must be in [1, bufferCapacity = " + bufferCapacity + "]",
+                bufferMinSize);
+        v.check(
+                "selectProbability",
+                selectProbability >= 0 && selectProbability <= 1,
+                "must be in [0, 1]",
+                selectProbability);
+        v.check(
+                "divergeProbability",
+                divergeProbability >= 0 && divergeProbability <= 1,
+                "must be in [0, 1]",
+                divergeProbability);
         v.check("kappa", kappa > 0 && Double.isFinite(kappa), "must be > 0 and finite", kappa);
         v.notNull("sampler", sampler);
-        v.check("rankTemperature", rankTemperature > 0 && Double.isFinite(rankTemperature), "must be > 0 and finite", rankTemperature);
+        v.check(
+                "rankTemperature",
+                rankTemperature > 0 && Double.isFinite(rankTemperature),
+                "must be > 0 and finite",
+                rankTemperature);
         v.check("stalenessMix", stalenessMix >= 0 && stalenessMix <= 1, "must be in [0, 1]", stalenessMix);
         v.notNull("childPolicy", childPolicy);
         v.check("clipEpsilon", clipEpsilon > 0 && clipEpsilon < 1, "must be in (0, 1)", clipEpsilon);
-        v.check("advantageEpsilon", advantageEpsilon > 0 && advantageEpsilon < 1, "must be in (0, 1)", advantageEpsilon);
+        v.check(
+                "advantageEpsilon",
+                advantageEpsilon > 0 && advantageEpsilon < 1,
+                "must be in (0, 1)",
+                advantageEpsilon);
         v.check("epochsPerBatch", epochsPerBatch >= 1, "must be >= 1", epochsPerBatch);
         v.check("maxStaleness", maxStaleness >= 0, "must be >= 0", maxStaleness);
         v.check("iterations", iterations >= 1, "must be >= 1", iterations);

@@ -38,8 +38,7 @@ public final class ExperimentRequests {
         for (RecordComponent c : ExperimentConfig.class.getRecordComponents()) FIELDS.put(c.getName(), c);
     }
 
-    private ExperimentRequests() {
-    }
+    private ExperimentRequests() {}
 
     public static Result read(ObjectMapper mapper, JsonNode request) {
         var violations = new ArrayList<Violation>();
@@ -48,7 +47,9 @@ public final class ExperimentRequests {
         }
         String domain = null;
         JsonNode domainNode = request.get("domain");
-        if (domainNode == null || !domainNode.isString() || domainNode.stringValue().isBlank()) {
+        if (domainNode == null
+                || !domainNode.isString()
+                || domainNode.stringValue().isBlank()) {
             violations.add(new Violation("domain", "is required (non-blank text)"));
         } else {
             domain = domainNode.stringValue();
@@ -71,7 +72,8 @@ public final class ExperimentRequests {
             String name = field.getKey();
             RecordComponent component = FIELDS.get(name);
             if (component == null) {
-                violations.add(new Violation(name, "is not an experiment field; allowed: " + String.join(", ", FIELDS.keySet())));
+                violations.add(new Violation(
+                        name, "is not an experiment field; allowed: " + String.join(", ", FIELDS.keySet())));
                 continue;
             }
             String problem = typeProblem(mapper, component, field.getValue());
@@ -88,14 +90,19 @@ public final class ExperimentRequests {
     private static String typeProblem(ObjectMapper mapper, RecordComponent component, JsonNode value) {
         Class<?> type = component.getType();
         if (type == int.class) {
-            return value.isIntegralNumber() && value.canConvertToInt() ? null : "must be a whole number (32-bit), was " + value;
+            return value.isIntegralNumber() && value.canConvertToInt()
+                    ? null
+                    : "must be a whole number (32-bit), was " + value;
         }
         if (type == long.class) {
-            return value.isIntegralNumber() && value.canConvertToLong() ? null : "must be a whole number (64-bit), was " + value;
+            return value.isIntegralNumber() && value.canConvertToLong()
+                    ? null
+                    : "must be a whole number (64-bit), was " + value;
         }
         if (type == double.class) return value.isNumber() ? null : "must be a number, was " + value;
         if (type == boolean.class) return value.isBoolean() ? null : "must be true or false, was " + value;
-        if (value.isNull()) return null; // validate() reports required fields; a null reward mode means the domain default
+        if (value.isNull())
+            return null; // validate() reports required fields; a null reward mode means the domain default
         if (type == String.class) return value.isString() ? null : "must be text, was " + value;
         if (type.isEnum()) {
             if (!value.isString()) return "must be text, was " + value;

@@ -24,8 +24,7 @@ public final class Advantages {
         }
     }
 
-    private Advantages() {
-    }
+    private Advantages() {}
 
     public static boolean isZeroVariance(double[] rewards) {
         double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;

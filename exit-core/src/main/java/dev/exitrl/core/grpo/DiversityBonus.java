@@ -14,8 +14,7 @@ import java.util.List;
 public final class DiversityBonus {
     static final double RELATIVE_RANGE_TOLERANCE = 1e-9;
 
-    private DiversityBonus() {
-    }
+    private DiversityBonus() {}
 
     /** Multipliers {@code d_i}, {@code (G)}, for embeddings {@code (G, dim)}. */
     public static double[] multipliers(List<float[]> embeddings) {
@@ -24,7 +23,8 @@ public final class DiversityBonus {
         int dim = embeddings.get(0).length;
         double[] centroid = new double[dim]; // (dim)
         for (float[] e : embeddings) {
-            if (e.length != dim) throw new IllegalArgumentException("embeddings differ in size: " + e.length + " vs " + dim);
+            if (e.length != dim)
+                throw new IllegalArgumentException("embeddings differ in size: " + e.length + " vs " + dim);
             for (int k = 0; k < dim; k++) centroid[k] += e[k];
         }
         for (int k = 0; k < dim; k++) centroid[k] /= g;
@@ -54,7 +54,8 @@ public final class DiversityBonus {
     /** {@code A_i * d_i}, {@code (G)}. */
     public static double[] apply(double[] advantages, double[] multipliers) {
         if (advantages.length != multipliers.length) {
-            throw new IllegalArgumentException("advantages (" + advantages.length + ") and multipliers (" + multipliers.length + ") differ in size");
+            throw new IllegalArgumentException("advantages (" + advantages.length + ") and multipliers ("
+                    + multipliers.length + ") differ in size");
         }
         double[] out = new double[advantages.length];
         for (int i = 0; i < out.length; i++) out[i] = advantages[i] * multipliers[i];

@@ -9,8 +9,7 @@ import dev.exitrl.core.task.StepKind;
  * ({@code Delta_max = 0}) the reward is 1 if {@code G_new = 1}, else 0.
  */
 public final class Rewards {
-    private Rewards() {
-    }
+    private Rewards() {}
 
     /** {@code max(0, Delta / Delta_max)} with the {@code Delta_max = 0} edge case defined as above. */
     public static double improvement(double previousQuality, double newQuality) {

@@ -4,8 +4,7 @@ import java.util.random.RandomGenerator;
 
 /** Inverse-CDF draw from a discrete distribution. */
 final class Categorical {
-    private Categorical() {
-    }
+    private Categorical() {}
 
     static int draw(double[] probabilities, RandomGenerator random) {
         if (probabilities.length == 0) throw new IllegalArgumentException("cannot draw from an empty distribution");

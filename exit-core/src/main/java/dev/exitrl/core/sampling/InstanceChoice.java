@@ -10,10 +10,12 @@ import java.util.random.RandomGenerator;
  * only when the buffer is in use and ready; {@link #baseTaskIndex} draws one {@code nextInt(n)}.
  */
 public final class InstanceChoice {
-    public enum Source { BUFFER, BASE_TASK }
-
-    private InstanceChoice() {
+    public enum Source {
+        BUFFER,
+        BASE_TASK
     }
+
+    private InstanceChoice() {}
 
     /**
      * @param useBuffer         the preset selects from the buffer at all
@@ -21,8 +23,8 @@ public final class InstanceChoice {
      * @param minSize           B_min
      * @param selectProbability p
      */
-    public static Source choose(boolean useBuffer, int bufferSize, int minSize, double selectProbability,
-                                RandomGenerator random) {
+    public static Source choose(
+            boolean useBuffer, int bufferSize, int minSize, double selectProbability, RandomGenerator random) {
         if (!useBuffer || bufferSize == 0 || bufferSize < minSize) return Source.BASE_TASK;
         return random.nextDouble() < selectProbability ? Source.BUFFER : Source.BASE_TASK;
     }

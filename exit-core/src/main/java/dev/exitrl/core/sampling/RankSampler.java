@@ -40,11 +40,13 @@ public record RankSampler(double temperature, double stalenessMix) implements Bu
 
     double[] scoreProbabilities(List<Candidate> candidates) {
         int n = candidates.size();
-        double[] ascending = candidates.stream().mapToDouble(Candidate::score).sorted().toArray();
+        double[] ascending =
+                candidates.stream().mapToDouble(Candidate::score).sorted().toArray();
         double[] w = new double[n];
         double sum = 0;
         for (int i = 0; i < n; i++) {
-            int rank = 1 + (n - upperBound(ascending, candidates.get(i).score())); // 1 + number of strictly higher scores
+            int rank =
+                    1 + (n - upperBound(ascending, candidates.get(i).score())); // 1 + number of strictly higher scores
             // h^(1/beta) = rank^(-1/beta); computed in log space so tiny temperatures do not overflow
             w[i] = Math.exp(-Math.log(rank) / temperature);
             sum += w[i];

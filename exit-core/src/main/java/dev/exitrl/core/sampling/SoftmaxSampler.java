@@ -9,7 +9,8 @@ import java.util.List;
  */
 public record SoftmaxSampler(double kappa) implements BufferSampler {
     public SoftmaxSampler {
-        if (!(kappa > 0) || Double.isInfinite(kappa)) throw new IllegalArgumentException("kappa must be > 0 and finite, was " + kappa);
+        if (!(kappa > 0) || Double.isInfinite(kappa))
+            throw new IllegalArgumentException("kappa must be > 0 and finite, was " + kappa);
     }
 
     @Override

@@ -13,15 +13,14 @@ import java.util.random.RandomGenerator;
  * only for a revisable, non-failed instance with divergence enabled ({@code p_div > 0}).
  */
 public final class StepKindChoice {
-    private StepKindChoice() {
-    }
+    private StepKindChoice() {}
 
     /**
      * @param divergeProbability effective {@code p_div} (0 when the preset has no divergence)
      * @param previousFailed     the domain says the latest attempt failed and should be debugged
      */
-    public static StepKind choose(TaskInstance instance, double divergeProbability, boolean previousFailed,
-                                  RandomGenerator random) {
+    public static StepKind choose(
+            TaskInstance instance, double divergeProbability, boolean previousFailed, RandomGenerator random) {
         if (instance.isBase()) return StepKind.SOLVE;
         if (previousFailed) return StepKind.DEBUG;
         if (divergeProbability <= 0) return StepKind.IMPROVE;

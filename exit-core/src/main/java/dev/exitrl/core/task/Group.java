@@ -12,7 +12,8 @@ public record Group(TaskInstance instance, StepKind kind, PolicyVersion policyVe
         rollouts = List.copyOf(Objects.requireNonNull(rollouts, "rollouts"));
         if (rollouts.isEmpty()) throw new IllegalArgumentException("a group needs at least one rollout");
         if (instance.isBase() != (kind == StepKind.SOLVE)) {
-            throw new IllegalArgumentException("step kind " + kind + " does not fit an instance of depth " + instance.depth());
+            throw new IllegalArgumentException(
+                    "step kind " + kind + " does not fit an instance of depth " + instance.depth());
         }
     }
 

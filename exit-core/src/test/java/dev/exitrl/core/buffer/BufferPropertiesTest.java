@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class BufferPropertiesTest {
     /** One buffer operation: 0 = offer, 1 = re-score, 2 = sample. */
-    record Op(int kind, int instance, double score) {
-    }
+    record Op(int kind, int instance, double score) {}
 
     /** Up to 120 operations on up to 25 distinct instances; scores on a coarse grid so that ties are frequent. */
     private static List<Op> ops(SplittableRandom random) {
@@ -68,14 +67,21 @@ class BufferPropertiesTest {
                 offered.add(new BufferItem(instance, score, i, i));
             }
             // Top-N scores seen, as a multiset.
-            var topScores = offered.stream().map(BufferItem::score).sorted(Comparator.reverseOrder()).limit(capacity)
+            var topScores = offered.stream()
+                    .map(BufferItem::score)
+                    .sorted(Comparator.reverseOrder())
+                    .limit(capacity)
                     .toList();
             assertThat(buffer.items()).extracting(BufferItem::score).containsExactlyInAnyOrderElementsOf(topScores);
             // And exactly which items: the top N in the order (score desc, newest first) -- the tie rule.
             var expected = offered.stream()
-                    .sorted(Comparator.comparingDouble(BufferItem::score).reversed()
-                            .thenComparing(Comparator.comparingLong(BufferItem::insertionSeq).reversed()))
-                    .limit(capacity).map(BufferItem::instance).toList();
+                    .sorted(Comparator.comparingDouble(BufferItem::score)
+                            .reversed()
+                            .thenComparing(Comparator.comparingLong(BufferItem::insertionSeq)
+                                    .reversed()))
+                    .limit(capacity)
+                    .map(BufferItem::instance)
+                    .toList();
             assertThat(buffer.items()).extracting(BufferItem::instance).containsExactlyInAnyOrderElementsOf(expected);
         });
     }

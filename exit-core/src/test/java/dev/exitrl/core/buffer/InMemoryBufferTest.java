@@ -16,8 +16,12 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class InMemoryBufferTest {
-    private final TaskInstance a = single("a", 1), b = single("b", 1), c = single("c", 1), d = single("d", 1),
-            e = single("e", 1), f = single("f", 1);
+    private final TaskInstance a = single("a", 1),
+            b = single("b", 1),
+            c = single("c", 1),
+            d = single("d", 1),
+            e = single("e", 1),
+            f = single("f", 1);
 
     @Test
     void admitIsPure() {
@@ -96,7 +100,8 @@ class InMemoryBufferTest {
         buffer.offer(a, 0.1, 0);
         buffer.offer(b, 0.2, 0);
         var item = buffer.sample(new SoftmaxSampler(10), 7, new SplittableRandom(1));
-        assertThat(buffer.get(item.instance()).orElseThrow().lastSampledIteration()).isEqualTo(7);
+        assertThat(buffer.get(item.instance()).orElseThrow().lastSampledIteration())
+                .isEqualTo(7);
         assertThat(buffer.candidates()).hasSize(2);
     }
 

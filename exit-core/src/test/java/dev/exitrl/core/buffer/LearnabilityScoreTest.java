@@ -26,7 +26,8 @@ class LearnabilityScoreTest {
     @Test
     void rejectsQualitiesOutsideTheUnitInterval() {
         assertThatThrownBy(() -> LearnabilityScore.of(new double[] {0.5, 1.2})).hasMessageContaining("[0, 1]");
-        assertThatThrownBy(() -> LearnabilityScore.of(new double[] {Double.NaN})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LearnabilityScore.of(new double[] {Double.NaN}))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> LearnabilityScore.of(new double[0])).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -55,14 +55,15 @@ class SelectionExpansionPropertiesTest {
         forAll(500, random -> {
             var history = history(random);
             var parent = TaskInstance.of(TASK, history.prefix(1));
-            var group = new Group(parent, StepKind.IMPROVE, PolicyVersion.INITIAL,
-                    List.of(new Rollout(history, 0.5, 0.5)));
+            var group =
+                    new Group(parent, StepKind.IMPROVE, PolicyVersion.INITIAL, List.of(new Rollout(history, 0.5, 0.5)));
             var children = Expansion.children(group, ChildPolicy.ALL, new SplittableRandom(0));
 
             assertThat(children).hasSize(history.turnCount());
             for (int i = 0; i < children.size(); i++) {
                 assertThat(children.get(i).history()).isEqualTo(history.prefix(i + 1));
-                assertThat(children.get(i).depth()).isEqualTo(history.turns().get(i).iterate());
+                assertThat(children.get(i).depth())
+                        .isEqualTo(history.turns().get(i).iterate());
             }
         });
     }

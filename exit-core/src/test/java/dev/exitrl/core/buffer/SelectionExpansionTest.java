@@ -19,7 +19,8 @@ class SelectionExpansionTest {
         var stored = TaskInstance.of(TASK, TestData.history(2, 3, 1));
         var random = new SplittableRandom(42);
         int[] counts = new int[4];
-        for (int i = 0; i < 30_000; i++) counts[Selection.select(stored, random).history().turnCount()]++;
+        for (int i = 0; i < 30_000; i++)
+            counts[Selection.select(stored, random).history().turnCount()]++;
         assertThat(counts[0]).isZero();
         for (int t = 1; t <= 3; t++) assertThat(counts[t]).isBetween(9_500, 10_500); // mean 10,000, sd ~82
     }
@@ -28,7 +29,8 @@ class SelectionExpansionTest {
     void singleTurnAndBaseItemsAreUsedAsStored() {
         var single = TestData.single("answer", 3);
         assertThat(Selection.select(single, new SplittableRandom(1))).isEqualTo(single);
-        assertThat(Selection.select(TaskInstance.base(TASK), new SplittableRandom(1))).isEqualTo(TaskInstance.base(TASK));
+        assertThat(Selection.select(TaskInstance.base(TASK), new SplittableRandom(1)))
+                .isEqualTo(TaskInstance.base(TASK));
     }
 
     @Test
@@ -43,10 +45,12 @@ class SelectionExpansionTest {
         var parent = TestData.single("x", 2);
         var improve = group(parent, StepKind.IMPROVE, new double[] {0.2, 0.9, 0.9}, "p", "q", "r");
         assertThat(Expansion.children(improve, ChildPolicy.ALL, new SplittableRandom(0)))
-                .extracting(TaskInstance::depth).containsExactly(3, 3, 3);
+                .extracting(TaskInstance::depth)
+                .containsExactly(3, 3, 3);
         // best: highest quality, ties to the earliest rollout
         assertThat(Expansion.children(improve, ChildPolicy.BEST, new SplittableRandom(0)))
-                .extracting(c -> c.history().latest().response()).containsExactly("q");
+                .extracting(c -> c.history().latest().response())
+                .containsExactly("q");
     }
 
     @Test
@@ -65,7 +69,8 @@ class SelectionExpansionTest {
 
     @Test
     void childPolicyIdsRoundTrip() {
-        for (ChildPolicy p : ChildPolicy.values()) assertThat(ChildPolicy.fromId(p.id())).isEqualTo(p);
+        for (ChildPolicy p : ChildPolicy.values())
+            assertThat(ChildPolicy.fromId(p.id())).isEqualTo(p);
         assertThat(ChildPolicy.fromId("random-one")).isEqualTo(ChildPolicy.RANDOM_ONE);
     }
 

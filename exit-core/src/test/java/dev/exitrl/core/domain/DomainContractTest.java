@@ -28,12 +28,17 @@ class DomainContractTest {
             TaskSplits a = domain.generate(new GeneratorSpec(7, difficulty, 40, 20));
             TaskSplits b = domain.generate(new GeneratorSpec(7, difficulty, 40, 20));
             assertThat(a).isEqualTo(b);
-            assertThat(a.train()).hasSize(40).allSatisfy(t -> assertThat(t.split()).isEqualTo(Split.TRAIN));
-            assertThat(a.test()).hasSize(20).allSatisfy(t -> assertThat(t.split()).isEqualTo(Split.TEST));
+            assertThat(a.train())
+                    .hasSize(40)
+                    .allSatisfy(t -> assertThat(t.split()).isEqualTo(Split.TRAIN));
+            assertThat(a.test())
+                    .hasSize(20)
+                    .allSatisfy(t -> assertThat(t.split()).isEqualTo(Split.TEST));
             assertThat(a.train()).allSatisfy(t -> assertThat(t.domain()).isEqualTo(domain.id()));
         }
         TaskSplits other = domain.generate(new GeneratorSpec(8, 3, 40, 20));
-        assertThat(other.train()).isNotEqualTo(domain.generate(new GeneratorSpec(7, 3, 40, 20)).train());
+        assertThat(other.train())
+                .isNotEqualTo(domain.generate(new GeneratorSpec(7, 3, 40, 20)).train());
     }
 
     @ParameterizedTest
@@ -48,7 +53,10 @@ class DomainContractTest {
                 trainProblems.add(t.problem());
             });
             assertThat(trainIds).hasSize(300); // no duplicates inside a split either
-            assertThat(s.test()).extracting(BaseTask::id).doesNotHaveDuplicates().noneMatch(trainIds::contains);
+            assertThat(s.test())
+                    .extracting(BaseTask::id)
+                    .doesNotHaveDuplicates()
+                    .noneMatch(trainIds::contains);
             assertThat(s.test()).extracting(BaseTask::problem).noneMatch(trainProblems::contains);
         }
     }
@@ -68,7 +76,8 @@ class DomainContractTest {
             assertThat(TaskJson.baseTaskFromJson(json)).isEqualTo(task);
         }
         History history = History.of(new Turn("first \"try\"\n\\boxed{3}", 1, "off by one"))
-                .withLatest(Turn.of("second", 2)).withNextTurn(new Turn("turn 2", 1, null));
+                .withLatest(Turn.of("second", 2))
+                .withNextTurn(new Turn("turn 2", 1, null));
         assertThat(TaskJson.historyFromJson(TaskJson.toJson(history))).isEqualTo(history);
         assertThat(TaskJson.historyFromJson(TaskJson.toJson(History.empty()))).isEqualTo(History.empty());
         BaseTask task = domain.generate(new GeneratorSpec(3, 1, 1, 0)).train().get(0);
@@ -80,10 +89,12 @@ class DomainContractTest {
     @MethodSource("domains")
     void recordedSolutionOfEveryGeneratedTaskIsCorrect(Domain domain) {
         for (int difficulty = 1; difficulty <= GeneratorSpec.MAX_DIFFICULTY; difficulty++) {
-            for (BaseTask task : domain.generate(new GeneratorSpec(21, difficulty, 60, 0)).train()) {
+            for (BaseTask task :
+                    domain.generate(new GeneratorSpec(21, difficulty, 60, 0)).train()) {
                 // math records the answer and a worked solution; countdown records an expression
                 String response = domain.id().equals("math")
-                        ? task.data().get("solution").stringValue() + "\n\\boxed{" + task.data().get("answer").stringValue() + "}"
+                        ? task.data().get("solution").stringValue() + "\n\\boxed{"
+                                + task.data().get("answer").stringValue() + "}"
                         : "Answer: " + task.data().get("solution").stringValue();
                 Verification v = domain.verify(task, response);
                 assertThat(v.correct()).as(task.problem() + "\n" + response).isTrue();
@@ -100,16 +111,20 @@ class DomainContractTest {
         assertThat(demos).isEqualTo(domain.demonstrations(99, 60));
         for (Demonstration d : demos) {
             assertThat(domain.parseAnswer(d.response())).as(d.response()).isNotNull();
-            assertThat(d.quality()).isEqualTo(domain.verify(d.task(), d.response()).quality());
+            assertThat(d.quality())
+                    .isEqualTo(domain.verify(d.task(), d.response()).quality());
             assertThat(d.prompt()).isEqualTo(domain.renderPrompt(d.task(), d.kind(), d.history()));
         }
         assertThat(demos).extracting(Demonstration::kind).contains(StepKind.values());
         // imperfect first attempts exist, and revisions of them reach quality 1
         assertThat(demos).anyMatch(d -> d.kind() == StepKind.SOLVE && d.quality() < 1.0);
         assertThat(demos).anyMatch(d -> d.kind() == StepKind.SOLVE && d.quality() == 1.0);
-        assertThat(demos).filteredOn(d -> d.kind().isSelfIteration())
+        assertThat(demos)
+                .filteredOn(d -> d.kind().isSelfIteration())
                 .anyMatch(d -> d.quality() == 1.0
-                        && domain.verify(d.task(), d.history().latest().response()).quality() < 1.0);
+                        && domain.verify(d.task(), d.history().latest().response())
+                                        .quality()
+                                < 1.0);
     }
 
     @ParameterizedTest
@@ -118,15 +133,18 @@ class DomainContractTest {
         BaseTask task = domain.generate(new GeneratorSpec(1, 2, 1, 0)).train().get(0);
         String solve = domain.renderPrompt(task, StepKind.SOLVE, History.empty());
         assertThat(solve).contains(task.problem());
-        History history = History.of(new Turn("OLD ATTEMPT", 1, "SOME FEEDBACK")).withLatest(
-                new Turn("LATEST ATTEMPT", 2, "LATEST FEEDBACK"));
+        History history = History.of(new Turn("OLD ATTEMPT", 1, "SOME FEEDBACK"))
+                .withLatest(new Turn("LATEST ATTEMPT", 2, "LATEST FEEDBACK"));
         for (StepKind kind : List.of(StepKind.IMPROVE, StepKind.DIVERGE, StepKind.DEBUG)) {
             String prompt = domain.renderPrompt(task, kind, history);
-            assertThat(prompt).contains(task.problem(), "LATEST ATTEMPT", "LATEST FEEDBACK")
-                    .doesNotContain("OLD ATTEMPT").isNotEqualTo(solve);
+            assertThat(prompt)
+                    .contains(task.problem(), "LATEST ATTEMPT", "LATEST FEEDBACK")
+                    .doesNotContain("OLD ATTEMPT")
+                    .isNotEqualTo(solve);
         }
         assertThat(domain.renderPrompt(task, StepKind.DIVERGE, history)).contains("different approach");
-        assertThat(domain.renderPrompt(task, StepKind.IMPROVE, History.of(Turn.of("X", 1)))).doesNotContain("Feedback");
+        assertThat(domain.renderPrompt(task, StepKind.IMPROVE, History.of(Turn.of("X", 1))))
+                .doesNotContain("Feedback");
         assertThatThrownBy(() -> domain.renderPrompt(task, StepKind.IMPROVE, History.empty()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> domain.renderPrompt(task, StepKind.SOLVE, history))

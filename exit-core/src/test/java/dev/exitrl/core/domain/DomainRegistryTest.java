@@ -46,6 +46,7 @@ class DomainRegistryTest {
     @Test
     void theStandardRegistryIsLoadedOnce() {
         assertThat(DomainRegistry.standard()).isSameAs(DomainRegistry.standard());
-        assertThat(DomainRegistry.standard().ids()).isEqualTo(DomainRegistry.load().ids());
+        assertThat(DomainRegistry.standard().ids())
+                .isEqualTo(DomainRegistry.load().ids());
     }
 }

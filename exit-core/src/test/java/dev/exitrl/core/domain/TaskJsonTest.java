@@ -16,8 +16,9 @@ class TaskJsonTest {
         data.put("answer", "\\frac{1}{2}");
         BaseTask task = new BaseTask("math", "math-abc", Split.TEST, "Half of one?", data);
         String json = TaskJson.toJson(task);
-        assertThat(json).isEqualTo("{\"domain\":\"math\",\"id\":\"math-abc\",\"split\":\"test\","
-                + "\"problem\":\"Half of one?\",\"data\":{\"answer\":\"\\\\frac{1}{2}\"}}");
+        assertThat(json)
+                .isEqualTo("{\"domain\":\"math\",\"id\":\"math-abc\",\"split\":\"test\","
+                        + "\"problem\":\"Half of one?\",\"data\":{\"answer\":\"\\\\frac{1}{2}\"}}");
         assertThat(TaskJson.baseTaskFromJson(json)).isEqualTo(task);
     }
 
@@ -38,12 +39,14 @@ class TaskJsonTest {
 
     @Test
     void malformedJsonNamesTheField() {
-        assertThatThrownBy(() -> TaskJson.baseTaskFromJson("{\"domain\":\"math\",\"id\":\"x\",\"split\":\"dev\","
-                + "\"problem\":\"p\",\"data\":{}}")).hasMessageContaining("split must be one of [train, test]");
+        assertThatThrownBy(() -> TaskJson.baseTaskFromJson(
+                        "{\"domain\":\"math\",\"id\":\"x\",\"split\":\"dev\"," + "\"problem\":\"p\",\"data\":{}}"))
+                .hasMessageContaining("split must be one of [train, test]");
         assertThatThrownBy(() -> TaskJson.baseTaskFromJson("{\"domain\":\"math\",\"split\":\"train\"}"))
                 .hasMessageContaining("id must be a string");
-        assertThatThrownBy(() -> TaskJson.baseTaskFromJson("{\"domain\":\"math\",\"id\":\"x\",\"split\":\"train\","
-                + "\"problem\":\"p\",\"data\":[1]}")).hasMessageContaining("data must be a JSON object");
+        assertThatThrownBy(() -> TaskJson.baseTaskFromJson(
+                        "{\"domain\":\"math\",\"id\":\"x\",\"split\":\"train\"," + "\"problem\":\"p\",\"data\":[1]}"))
+                .hasMessageContaining("data must be a JSON object");
         assertThatThrownBy(() -> TaskJson.historyFromJson("{\"turns\":[{\"response\":\"a\",\"iterate\":0}]}"))
                 .hasMessageContaining("history.turns[0].iterate");
         assertThatThrownBy(() -> TaskJson.historyFromJson("{not json")).hasMessageContaining("not valid JSON");
@@ -51,8 +54,10 @@ class TaskJsonTest {
 
     @Test
     void contentIdsAreStableAndDependOnDomainAndContent() {
-        assertThat(BaseTask.contentId("math", "1+1")).isEqualTo(BaseTask.contentId("math", "1+1"))
-                .startsWith("math-").hasSize("math-".length() + 16);
+        assertThat(BaseTask.contentId("math", "1+1"))
+                .isEqualTo(BaseTask.contentId("math", "1+1"))
+                .startsWith("math-")
+                .hasSize("math-".length() + 16);
         assertThat(BaseTask.contentId("math", "1+1")).isNotEqualTo(BaseTask.contentId("math", "1+2"));
         assertThat(BaseTask.contentId("math", "x").substring(5))
                 .isNotEqualTo(BaseTask.contentId("countdown", "x").substring(10));

@@ -15,7 +15,9 @@ class ExperimentConfigTest {
     void everyDefaultIsValid() {
         for (String domain : new String[] {"math", "tool-use", "mle", "countdown", "other"}) {
             for (Preset preset : Preset.values()) {
-                assertThat(ExperimentConfig.defaults(domain, preset).validate()).as(domain + "/" + preset).isEmpty();
+                assertThat(ExperimentConfig.defaults(domain, preset).validate())
+                        .as(domain + "/" + preset)
+                        .isEmpty();
             }
         }
     }
@@ -87,48 +89,133 @@ class ExperimentConfigTest {
 
     @Test
     void validationReportsEveryViolatedRuleWithFieldAndRange() {
-        var bad = new ExperimentConfig(" ", null, "", 1, 0, 0, 1, -1, 0, 1.5, 10, 11, 1.2, -0.1, 0,
-                null, 0, 2, null, null, 1.0, 0, 0, false, -1, false, 0, 0);
+        var bad = new ExperimentConfig(
+                " ", null, "", 1, 0, 0, 1, -1, 0, 1.5, 10, 11, 1.2, -0.1, 0, null, 0, 2, null, null, 1.0, 0, 0, false,
+                -1, false, 0, 0);
         var violations = bad.validate();
-        assertThat(violations).extracting(Violation::field).containsExactlyInAnyOrder(
-                "domain", "preset", "model", "learningRate", "promptsPerBatch", "rolloutsPerPrompt", "klBeta",
-                "refUpdateEvery", "refUpdateAlpha", "bufferMinSize", "selectProbability", "divergeProbability",
-                "kappa", "sampler", "rankTemperature", "stalenessMix", "childPolicy", "clipEpsilon",
-                "advantageEpsilon", "epochsPerBatch", "maxStaleness", "iterations", "evaluationSteps");
-        assertThat(violations).filteredOn(v -> v.field().equals("rolloutsPerPrompt"))
-                .singleElement().extracting(Violation::message).isEqualTo("must be >= 2 (GRPO needs a group), was 1");
-        assertThat(violations).filteredOn(v -> v.field().equals("bufferMinSize"))
-                .singleElement().extracting(Violation::message).isEqualTo("must be in [1, bufferCapacity = 10], was 11");
-        assertThat(violations).filteredOn(v -> v.field().equals("clipEpsilon"))
-                .singleElement().extracting(Violation::message).isEqualTo("must be in (0, 1), was 1.0");
+        assertThat(violations)
+                .extracting(Violation::field)
+                .containsExactlyInAnyOrder(
+                        "domain",
+                        "preset",
+                        "model",
+                        "learningRate",
+                        "promptsPerBatch",
+                        "rolloutsPerPrompt",
+                        "klBeta",
+                        "refUpdateEvery",
+                        "refUpdateAlpha",
+                        "bufferMinSize",
+                        "selectProbability",
+                        "divergeProbability",
+                        "kappa",
+                        "sampler",
+                        "rankTemperature",
+                        "stalenessMix",
+                        "childPolicy",
+                        "clipEpsilon",
+                        "advantageEpsilon",
+                        "epochsPerBatch",
+                        "maxStaleness",
+                        "iterations",
+                        "evaluationSteps");
+        assertThat(violations)
+                .filteredOn(v -> v.field().equals("rolloutsPerPrompt"))
+                .singleElement()
+                .extracting(Violation::message)
+                .isEqualTo("must be >= 2 (GRPO needs a group), was 1");
+        assertThat(violations)
+                .filteredOn(v -> v.field().equals("bufferMinSize"))
+                .singleElement()
+                .extracting(Violation::message)
+                .isEqualTo("must be in [1, bufferCapacity = 10], was 11");
+        assertThat(violations)
+                .filteredOn(v -> v.field().equals("clipEpsilon"))
+                .singleElement()
+                .extracting(Violation::message)
+                .isEqualTo("must be in (0, 1), was 1.0");
     }
 
     @Test
     void nanIsRejected() {
         var base = ExperimentConfig.defaults("countdown", Preset.EXIT);
-        var nan = new ExperimentConfig(base.domain(), base.preset(), base.model(), base.seed(), base.learningRate(),
-                base.promptsPerBatch(), base.rolloutsPerPrompt(), base.klBeta(), base.refUpdateEvery(),
-                base.refUpdateAlpha(), base.bufferCapacity(), base.bufferMinSize(), Double.NaN,
-                base.divergeProbability(), Double.NaN, base.sampler(), base.rankTemperature(), base.stalenessMix(),
-                base.rewardMode(), base.childPolicy(), base.clipEpsilon(), base.advantageEpsilon(),
-                base.epochsPerBatch(), base.dropZeroVarianceGroups(), base.maxStaleness(), base.diversityBonus(),
-                base.iterations(), base.evaluationSteps());
+        var nan = new ExperimentConfig(
+                base.domain(),
+                base.preset(),
+                base.model(),
+                base.seed(),
+                base.learningRate(),
+                base.promptsPerBatch(),
+                base.rolloutsPerPrompt(),
+                base.klBeta(),
+                base.refUpdateEvery(),
+                base.refUpdateAlpha(),
+                base.bufferCapacity(),
+                base.bufferMinSize(),
+                Double.NaN,
+                base.divergeProbability(),
+                Double.NaN,
+                base.sampler(),
+                base.rankTemperature(),
+                base.stalenessMix(),
+                base.rewardMode(),
+                base.childPolicy(),
+                base.clipEpsilon(),
+                base.advantageEpsilon(),
+                base.epochsPerBatch(),
+                base.dropZeroVarianceGroups(),
+                base.maxStaleness(),
+                base.diversityBonus(),
+                base.iterations(),
+                base.evaluationSteps());
         assertThat(nan.validate()).extracting(Violation::field).containsExactly("selectProbability", "kappa");
     }
 
     @Test
     void jsonRoundTripWithLowerCaseIds() {
         var mapper = JsonMapper.builder().build();
-        var config = new ExperimentConfig("countdown", Preset.DIVERGE, "/models/tiny", 7, 1e-6, 8, 8, 0.001, 100, 1.0,
-                64, 16, 0.5, 0.2, 10, SamplerKind.RANK, 0.1, 0.1, RewardMode.IMPROVEMENT, ChildPolicy.RANDOM_ONE,
-                0.2, 1e-6, 1, true, 1, false, 50, 8);
+        var config = new ExperimentConfig(
+                "countdown",
+                Preset.DIVERGE,
+                "/models/tiny",
+                7,
+                1e-6,
+                8,
+                8,
+                0.001,
+                100,
+                1.0,
+                64,
+                16,
+                0.5,
+                0.2,
+                10,
+                SamplerKind.RANK,
+                0.1,
+                0.1,
+                RewardMode.IMPROVEMENT,
+                ChildPolicy.RANDOM_ONE,
+                0.2,
+                1e-6,
+                1,
+                true,
+                1,
+                false,
+                50,
+                8);
         String json = mapper.writeValueAsString(config);
-        assertThat(json).contains("\"preset\":\"diverge\"", "\"sampler\":\"rank\"", "\"childPolicy\":\"random-one\"",
-                "\"rewardMode\":\"improvement\"", "\"rolloutsPerPrompt\":8");
+        assertThat(json)
+                .contains(
+                        "\"preset\":\"diverge\"",
+                        "\"sampler\":\"rank\"",
+                        "\"childPolicy\":\"random-one\"",
+                        "\"rewardMode\":\"improvement\"",
+                        "\"rolloutsPerPrompt\":8");
         assertThat(mapper.readValue(json, ExperimentConfig.class)).isEqualTo(config);
         assertThat(config.bufferSampler()).isEqualTo(new RankSampler(0.1, 0.1));
 
         var withNullMode = ExperimentConfig.defaults("mle", Preset.EXIT);
-        assertThat(mapper.readValue(mapper.writeValueAsString(withNullMode), ExperimentConfig.class)).isEqualTo(withNullMode);
+        assertThat(mapper.readValue(mapper.writeValueAsString(withNullMode), ExperimentConfig.class))
+                .isEqualTo(withNullMode);
     }
 }

@@ -15,7 +15,8 @@ class ExperimentRequestsTest {
 
     @Test
     void partialRequestOverridesTheDomainDefaults() {
-        var result = read("{\"domain\":\"tool-use\",\"preset\":\"exit\",\"rolloutsPerPrompt\":4,\"childPolicy\":\"best\",\"seed\":99}");
+        var result = read(
+                "{\"domain\":\"tool-use\",\"preset\":\"exit\",\"rolloutsPerPrompt\":4,\"childPolicy\":\"best\",\"seed\":99}");
         assertThat(result.violations()).isEmpty();
         assertThat(result.isValid()).isTrue();
         var expected = ExperimentConfig.defaults("tool-use", Preset.EXIT);
@@ -28,10 +29,17 @@ class ExperimentRequestsTest {
 
     @Test
     void missingDomainAndPresetAreReportedTogether() {
-        assertThat(read("{\"preset\":\"fancy\"}").violations()).extracting(Violation::field).containsExactly("domain", "preset");
-        assertThat(read("{\"domain\":\"math\",\"preset\":\"fancy\"}").violations()).singleElement()
-                .extracting(Violation::message).asString().contains("unknown preset 'fancy'", "grpo, curriculum");
-        assertThat(read("[1,2]").violations()).singleElement().extracting(Violation::message)
+        assertThat(read("{\"preset\":\"fancy\"}").violations())
+                .extracting(Violation::field)
+                .containsExactly("domain", "preset");
+        assertThat(read("{\"domain\":\"math\",\"preset\":\"fancy\"}").violations())
+                .singleElement()
+                .extracting(Violation::message)
+                .asString()
+                .contains("unknown preset 'fancy'", "grpo, curriculum");
+        assertThat(read("[1,2]").violations())
+                .singleElement()
+                .extracting(Violation::message)
                 .isEqualTo("the request must be a JSON object");
     }
 
@@ -40,13 +48,16 @@ class ExperimentRequestsTest {
         var types = read("{\"domain\":\"math\",\"preset\":\"exit\",\"rolloutsPerPrompt\":2.5,\"kappa\":\"ten\","
                 + "\"seed\":null,\"sampler\":\"greedy\",\"diversityBonus\":1,\"bogus\":3}");
         assertThat(types.config()).isNull();
-        assertThat(types.violations()).extracting(Violation::field)
+        assertThat(types.violations())
+                .extracting(Violation::field)
                 .containsExactly("rolloutsPerPrompt", "kappa", "seed", "sampler", "diversityBonus", "bogus");
         assertThat(types.violations().get(3).message()).contains("unknown sampler 'greedy'");
 
         var ranges = read("{\"domain\":\"math\",\"preset\":\"exit\",\"rolloutsPerPrompt\":1,\"bufferMinSize\":600}");
         assertThat(ranges.isValid()).isFalse();
-        assertThat(ranges.violations()).extracting(Violation::field).containsExactly("rolloutsPerPrompt", "bufferMinSize");
+        assertThat(ranges.violations())
+                .extracting(Violation::field)
+                .containsExactly("rolloutsPerPrompt", "bufferMinSize");
         assertThat(ranges.violations().get(1).message()).isEqualTo("must be in [1, bufferCapacity = 512], was 600");
     }
 

@@ -9,14 +9,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PresetTest {
     @ParameterizedTest
     @CsvSource({
-            // preset,    buffer, children, divergence, diversity
-            "grpo,        false,  false,    false,      false",
-            "curriculum,  true,   false,    false,      false",
-            "improve,     true,   true,     false,      false",
-            "diverge,     true,   true,     true,       false",
-            "exit,        true,   true,     true,       true",
+        // preset,    buffer, children, divergence, diversity
+        "grpo,        false,  false,    false,      false",
+        "curriculum,  true,   false,    false,      false",
+        "improve,     true,   true,     false,      false",
+        "diverge,     true,   true,     true,       false",
+        "exit,        true,   true,     true,       true",
     })
-    void flagsMatchTheAblationTable(String id, boolean buffer, boolean children, boolean divergence, boolean diversity) {
+    void flagsMatchTheAblationTable(
+            String id, boolean buffer, boolean children, boolean divergence, boolean diversity) {
         var preset = Preset.fromId(id);
         assertThat(preset.id()).isEqualTo(id);
         assertThat(preset.useBuffer()).isEqualTo(buffer);

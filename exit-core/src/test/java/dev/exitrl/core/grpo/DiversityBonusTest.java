@@ -26,7 +26,8 @@ class DiversityBonusTest {
     void zeroRangeGivesOnes() {
         // a single distinct embedding: every distance is 0
         var same = new float[] {0.3f, -1.2f, 4f};
-        assertThat(DiversityBonus.multipliers(List.of(same, same.clone(), same.clone()))).containsOnly(1.0);
+        assertThat(DiversityBonus.multipliers(List.of(same, same.clone(), same.clone())))
+                .containsOnly(1.0);
         // four corners of a square: all distances sqrt(2), range 0
         var corners = List.of(new float[] {1, 1}, new float[] {-1, 1}, new float[] {1, -1}, new float[] {-1, -1});
         assertThat(DiversityBonus.multipliers(corners)).containsOnly(1.0);
@@ -35,8 +36,10 @@ class DiversityBonusTest {
 
     @Test
     void multipliesAdvantages() {
-        assertThat(DiversityBonus.apply(new double[] {1, -1, 2}, new double[] {1, 0.5, 1.5})).containsExactly(1.0, -0.5, 3.0);
-        assertThatThrownBy(() -> DiversityBonus.apply(new double[] {1}, new double[] {1, 2})).isInstanceOf(IllegalArgumentException.class);
+        assertThat(DiversityBonus.apply(new double[] {1, -1, 2}, new double[] {1, 0.5, 1.5}))
+                .containsExactly(1.0, -0.5, 3.0);
+        assertThatThrownBy(() -> DiversityBonus.apply(new double[] {1}, new double[] {1, 2}))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> DiversityBonus.multipliers(List.of(new float[] {1}, new float[] {1, 2})))
                 .hasMessageContaining("differ in size");
     }

@@ -32,7 +32,8 @@ class RewardsTest {
     @Test
     void modesPerStepKind() {
         // SOLVE keeps the domain quality in every mode
-        for (RewardMode mode : RewardMode.values()) assertThat(Rewards.reward(mode, SOLVE, Double.NaN, 0.6)).isEqualTo(0.6);
+        for (RewardMode mode : RewardMode.values())
+            assertThat(Rewards.reward(mode, SOLVE, Double.NaN, 0.6)).isEqualTo(0.6);
 
         assertThat(Rewards.reward(RewardMode.ABSOLUTE, IMPROVE, 0.5, 0.75)).isEqualTo(0.75);
         assertThat(Rewards.reward(RewardMode.ABSOLUTE, DIVERGE, 0.5, 0.25)).isEqualTo(0.25);
@@ -60,6 +61,7 @@ class RewardsTest {
     @Test
     void rejectsQualitiesOutsideTheUnitInterval() {
         assertThatThrownBy(() -> Rewards.improvement(-0.1, 0.5)).hasMessageContaining("previousQuality");
-        assertThatThrownBy(() -> Rewards.reward(RewardMode.ABSOLUTE, IMPROVE, 0.5, 1.5)).hasMessageContaining("newQuality");
+        assertThatThrownBy(() -> Rewards.reward(RewardMode.ABSOLUTE, IMPROVE, 0.5, 1.5))
+                .hasMessageContaining("newQuality");
     }
 }

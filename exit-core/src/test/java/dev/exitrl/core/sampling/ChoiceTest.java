@@ -18,7 +18,8 @@ class ChoiceTest {
         assertThat(InstanceChoice.choose(false, 500, 128, 1.0, random)).isEqualTo(Source.BASE_TASK);
         assertThat(InstanceChoice.choose(true, 128, 128, 1.0, random)).isEqualTo(Source.BUFFER);
         int fromBuffer = 0;
-        for (int i = 0; i < 20_000; i++) if (InstanceChoice.choose(true, 200, 128, 0.2, random) == Source.BUFFER) fromBuffer++;
+        for (int i = 0; i < 20_000; i++)
+            if (InstanceChoice.choose(true, 200, 128, 0.2, random) == Source.BUFFER) fromBuffer++;
         assertThat(fromBuffer).isBetween(3_800, 4_200); // mean 4,000, sd ~57
     }
 
@@ -42,11 +43,13 @@ class ChoiceTest {
     void stepKinds() {
         var random = new SplittableRandom(7);
         var revisable = TestData.single("x", 1);
-        assertThat(StepKindChoice.choose(TaskInstance.base(TASK), 1.0, false, random)).isEqualTo(StepKind.SOLVE);
+        assertThat(StepKindChoice.choose(TaskInstance.base(TASK), 1.0, false, random))
+                .isEqualTo(StepKind.SOLVE);
         assertThat(StepKindChoice.choose(revisable, 1.0, true, random)).isEqualTo(StepKind.DEBUG);
         assertThat(StepKindChoice.choose(revisable, 0.0, false, random)).isEqualTo(StepKind.IMPROVE);
         int diverge = 0;
-        for (int i = 0; i < 20_000; i++) if (StepKindChoice.choose(revisable, 0.2, false, random) == StepKind.DIVERGE) diverge++;
+        for (int i = 0; i < 20_000; i++)
+            if (StepKindChoice.choose(revisable, 0.2, false, random) == StepKind.DIVERGE) diverge++;
         assertThat(diverge).isBetween(3_800, 4_200);
     }
 }

@@ -30,8 +30,10 @@ class SamplerPropertiesTest {
                     for (int j = 0; j < p.length; j++) {
                         // without staleness, a higher score never gets less probability; equal scores get equal
                         // probability
-                        if (buffer.get(i).score() > buffer.get(j).score()) assertThat(p[i]).isGreaterThanOrEqualTo(p[j]);
-                        if (buffer.get(i).score() == buffer.get(j).score()) assertThat(p[i]).isEqualTo(p[j]);
+                        if (buffer.get(i).score() > buffer.get(j).score())
+                            assertThat(p[i]).isGreaterThanOrEqualTo(p[j]);
+                        if (buffer.get(i).score() == buffer.get(j).score())
+                            assertThat(p[i]).isEqualTo(p[j]);
                     }
                 }
             }

@@ -17,8 +17,14 @@ class SamplerStatisticsTest {
     private static final double CHI2_7_999 = 24.322;
 
     private static final List<Candidate> BUFFER = List.of(
-            new Candidate(0.00, 90), new Candidate(0.05, 40), new Candidate(0.10, 99), new Candidate(0.25, 10),
-            new Candidate(0.10, 70), new Candidate(0.20, 0), new Candidate(0.15, 95), new Candidate(0.0625, 60));
+            new Candidate(0.00, 90),
+            new Candidate(0.05, 40),
+            new Candidate(0.10, 99),
+            new Candidate(0.25, 10),
+            new Candidate(0.10, 70),
+            new Candidate(0.20, 0),
+            new Candidate(0.15, 95),
+            new Candidate(0.0625, 60));
     private static final long NOW = 100;
 
     @Test

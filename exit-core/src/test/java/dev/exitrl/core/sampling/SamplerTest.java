@@ -23,7 +23,8 @@ class SamplerTest {
     void softmaxIsStableForLargeKappaAndUniformForEqualScores() {
         var p = new SoftmaxSampler(1e4).probabilities(candidates(0.25, 0.0, 0.25), 0); // exp(2500) would overflow
         assertThat(p).containsExactly(0.5, 0.0, 0.5);
-        assertThat(new SoftmaxSampler(10).probabilities(candidates(0.1, 0.1, 0.1, 0.1), 0)).containsOnly(0.25);
+        assertThat(new SoftmaxSampler(10).probabilities(candidates(0.1, 0.1, 0.1, 0.1), 0))
+                .containsOnly(0.25);
     }
 
     @Test
@@ -45,7 +46,8 @@ class SamplerTest {
     @Test
     void rankMixesInStaleness() {
         // current iteration 10; last sampled 10, 4, 7, 0 -> staleness 0, 6, 3, 10 (sum 19)
-        var items = List.of(new Candidate(0.3, 10), new Candidate(0.1, 4), new Candidate(0.2, 7), new Candidate(0.1, 0));
+        var items =
+                List.of(new Candidate(0.3, 10), new Candidate(0.1, 4), new Candidate(0.2, 7), new Candidate(0.1, 0));
         var p = new RankSampler(1.0, 0.25).probabilities(items, 10);
         assertThat(p[0]).isCloseTo(0.75 * 6 / 13 + 0.25 * 0, within(TOL));
         assertThat(p[1]).isCloseTo(0.75 * 2 / 13 + 0.25 * 6 / 19, within(TOL));
@@ -66,6 +68,8 @@ class SamplerTest {
     }
 
     static List<Candidate> candidates(double... scores) {
-        return java.util.Arrays.stream(scores).mapToObj(s -> new Candidate(s, 0)).toList();
+        return java.util.Arrays.stream(scores)
+                .mapToObj(s -> new Candidate(s, 0))
+                .toList();
     }
 }

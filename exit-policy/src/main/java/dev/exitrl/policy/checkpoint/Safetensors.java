@@ -73,7 +73,11 @@ public final class Safetensors {
         for (int i = 0; i < dims.length; i++) {
             dims[i] = shape.get(i).asLong();
         }
-        return new Entry(n.get("dtype").asString(), dims, offsets.get(0).asLong(), offsets.get(1).asLong());
+        return new Entry(
+                n.get("dtype").asString(),
+                dims,
+                offsets.get(0).asLong(),
+                offsets.get(1).asLong());
     }
 
     private static NDArray toArray(String name, Entry e, ByteBuffer raw, NDManager manager) throws IOException {
@@ -82,10 +86,12 @@ public final class Safetensors {
         int width = switch (e.dtype()) {
             case "F32" -> 4;
             case "F16", "BF16" -> 2;
-            default -> throw new IOException("tensor '" + name + "': dtype " + e.dtype() + " not supported (F32, F16, BF16)");
+            default ->
+                throw new IOException("tensor '" + name + "': dtype " + e.dtype() + " not supported (F32, F16, BF16)");
         };
         if (count * width != raw.remaining()) {
-            throw new IOException("tensor '" + name + "': " + raw.remaining() + " bytes for shape " + shape + " " + e.dtype());
+            throw new IOException(
+                    "tensor '" + name + "': " + raw.remaining() + " bytes for shape " + shape + " " + e.dtype());
         }
         // Copy out of the read-only mapping: the array may be updated in place by training.
         ByteBuffer f32 = ByteBuffer.allocateDirect((int) (count * 4)).order(ByteOrder.nativeOrder());
@@ -145,7 +151,8 @@ public final class Safetensors {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (OutputStream out = Files.newOutputStream(tmp)) {
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+            ByteBuffer len =
+                    ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
             out.write(len.array());
             out.write(json);
             for (int i = json.length; i < padded; i++) {
@@ -161,7 +168,11 @@ public final class Safetensors {
                 }
             }
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                tmp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {

@@ -65,7 +65,8 @@ public final class Bench {
     }
 
     /** Times prefill (one new token) and the full generation; sampling at temperature 1 with EOS ignored. */
-    static GenerationRun timeGeneration(Generator generator, List<long[]> prompts, int newTokens, boolean cache, long seed) {
+    static GenerationRun timeGeneration(
+            Generator generator, List<long[]> prompts, int newTokens, boolean cache, long seed) {
         SamplingParams one = new SamplingParams(1, 1.0, 1.0, 0, List.of(), false, seed);
         SamplingParams all = new SamplingParams(newTokens, 1.0, 1.0, 0, List.of(), false, seed);
         long t0 = System.nanoTime();
@@ -125,9 +126,23 @@ public final class Bench {
     /** The same shape with a rotary table long enough for the benchmark. */
     static ModelConfig withPositions(ModelConfig c, int needed) {
         int positions = Math.max(c.maxPositionEmbeddings(), needed);
-        return new ModelConfig(c.architecture(), c.vocabSize(), c.hiddenSize(), c.intermediateSize(), c.numLayers(),
-                c.numHeads(), c.numKvHeads(), c.headDim(), c.ropeTheta(), c.rmsNormEps(), c.attentionBias(),
-                c.tieWordEmbeddings(), positions, c.bosTokenId(), c.eosTokenId(), c.padTokenId());
+        return new ModelConfig(
+                c.architecture(),
+                c.vocabSize(),
+                c.hiddenSize(),
+                c.intermediateSize(),
+                c.numLayers(),
+                c.numHeads(),
+                c.numKvHeads(),
+                c.headDim(),
+                c.ropeTheta(),
+                c.rmsNormEps(),
+                c.attentionBias(),
+                c.tieWordEmbeddings(),
+                positions,
+                c.bosTokenId(),
+                c.eosTokenId(),
+                c.padTokenId());
     }
 
     /** Random GRPO groups: prompt T/2, response T - T/2, random behaviour log-probs and advantages. */
@@ -167,7 +182,8 @@ public final class Bench {
         long seed = PolicyCli.intOption(opts, "seed", 0, 0, Integer.MAX_VALUE);
         ModelConfig sized = withPositions(config, seqLen);
         try (CausalLm model = CausalLm.random(sized, device, DataType.FLOAT32, seed);
-                PolicyTrainer trainer = new PolicyTrainer(model, GrpoConfig.defaults(1e-6).withMicroBatchSize(micro))) {
+                PolicyTrainer trainer =
+                        new PolicyTrainer(model, GrpoConfig.defaults(1e-6).withMicroBatchSize(micro))) {
             List<List<TrainingSample>> groups = randomGroups(config, batch, seqLen, seed);
             trainer.grpoStep(groups); // warm-up
             long t0 = System.nanoTime();

@@ -121,13 +121,18 @@ public final class PolicyCli {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("input_ids", ids);
             result.put("logits", policy.logits(ids));
-            float[] logProbs = ids.length < 2 ? new float[0]
-                    : policy.tokenLogProbs(List.of(new long[] {ids[0]}), List.of(java.util.Arrays.copyOfRange(ids, 1, ids.length)))
+            float[] logProbs = ids.length < 2
+                    ? new float[0]
+                    : policy.tokenLogProbs(
+                                    List.of(new long[] {ids[0]}),
+                                    List.of(java.util.Arrays.copyOfRange(ids, 1, ids.length)))
                             .get(0);
             result.put("token_logprobs", logProbs);
             long[] greedy = new long[0];
             if (newTokens > 0) {
-                Generation g = policy.generateIds(List.of(ids), SamplingParams.greedy(newTokens).withStopAtEos(false)).get(0);
+                Generation g = policy.generateIds(
+                                List.of(ids), SamplingParams.greedy(newTokens).withStopAtEos(false))
+                        .get(0);
                 greedy = g.tokenIds();
             }
             result.put("greedy_continuation", greedy);

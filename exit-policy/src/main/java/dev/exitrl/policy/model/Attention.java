@@ -32,11 +32,20 @@ final class Attention extends AbstractBlock {
         this.heads = config.numHeads();
         this.kvHeads = config.numKvHeads();
         this.headDim = config.headDim();
-        this.qkv = addParameter(Parameter.builder().setName("qkv_proj").setType(Parameter.Type.WEIGHT).build());
+        this.qkv = addParameter(Parameter.builder()
+                .setName("qkv_proj")
+                .setType(Parameter.Type.WEIGHT)
+                .build());
         this.qkvBias = config.attentionBias()
-                ? addParameter(Parameter.builder().setName("qkv_bias").setType(Parameter.Type.BIAS).build())
+                ? addParameter(Parameter.builder()
+                        .setName("qkv_bias")
+                        .setType(Parameter.Type.BIAS)
+                        .build())
                 : null;
-        this.out = addParameter(Parameter.builder().setName("o_proj").setType(Parameter.Type.WEIGHT).build());
+        this.out = addParameter(Parameter.builder()
+                .setName("o_proj")
+                .setType(Parameter.Type.WEIGHT)
+                .build());
     }
 
     Parameter qkv() {
@@ -56,13 +65,13 @@ final class Attention extends AbstractBlock {
         long s = x.getShape().get(1);
         int groups = heads / kvHeads;
         NDArray fused = (qkvBias == null
-                ? Linear.linear(x, qkv.getArray())
-                : Linear.linear(x, qkv.getArray(), qkvBias.getArray())).head(); // (B, S, (H + 2Hkv) * Dh)
+                        ? Linear.linear(x, qkv.getArray())
+                        : Linear.linear(x, qkv.getArray(), qkvBias.getArray()))
+                .head(); // (B, S, (H + 2Hkv) * Dh)
         NDList qkAndV = fused.reshape(b, s, heads + 2L * kvHeads, headDim)
                 .split(new long[] {heads + kvHeads}, 2); // (B, S, H + Hkv, Dh), (B, S, Hkv, Dh)
         NDArray qk = qkAndV.get(0);
-        NDArray rotated = qk.mul(state.cos())
-                .add(qk.matMul(rope.rotation()).mul(state.sin())); // (B, S, H + Hkv, Dh)
+        NDArray rotated = qk.mul(state.cos()).add(qk.matMul(rope.rotation()).mul(state.sin())); // (B, S, H + Hkv, Dh)
         NDList qAndK = rotated.split(new long[] {heads}, 2);
         NDArray q = qAndK.get(0).transpose(0, 2, 1, 3); // (B, H, S, Dh)
         NDArray k = qAndK.get(1).transpose(0, 2, 1, 3); // (B, Hkv, S, Dh)

@@ -48,15 +48,20 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
         this.config = config;
         this.dtype = dtype;
         this.manager = NDManager.newBaseManager(device);
-        this.embed = addParameter(
-                Parameter.builder().setName("embed_tokens").setType(Parameter.Type.WEIGHT).build());
+        this.embed = addParameter(Parameter.builder()
+                .setName("embed_tokens")
+                .setType(Parameter.Type.WEIGHT)
+                .build());
         for (int i = 0; i < config.numLayers(); i++) {
             layers.add(addChildBlock("layer" + i, new DecoderLayer(config, i)));
         }
         this.norm = addChildBlock("norm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
         this.lmHead = config.tieWordEmbeddings()
                 ? null
-                : addParameter(Parameter.builder().setName("lm_head").setType(Parameter.Type.WEIGHT).build());
+                : addParameter(Parameter.builder()
+                        .setName("lm_head")
+                        .setType(Parameter.Type.WEIGHT)
+                        .build());
         this.rope = new Rope(manager, config.headDim(), config.ropeTheta(), config.maxPositionEmbeddings(), dtype);
         this.constants = new ForwardState.Constants(
                 manager.create((float) config.rmsNormEps()).toType(dtype, false),
@@ -88,7 +93,9 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
                 String name = e.getKey();
                 NDArray value = name.endsWith("norm.weight")
                         ? tmp.ones(e.getValue())
-                        : name.endsWith(".bias") ? tmp.zeros(e.getValue()) : tmp.randomNormal(0, 0.02f, e.getValue(), DataType.FLOAT32);
+                        : name.endsWith(".bias")
+                                ? tmp.zeros(e.getValue())
+                                : tmp.randomNormal(0, 0.02f, e.getValue(), DataType.FLOAT32);
                 tensors.put(name, value);
             }
             model.loadHf(tensors);
@@ -126,8 +133,10 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
     public NDArray forward(
             NDArray ids, NDArray positions, NDArray mask, KvCache cache, int cacheStart, boolean lastOnly) {
         long s = ids.getShape().get(1);
-        ForwardState state = new ForwardState(rope.cos(positions), rope.sin(positions), mask, cache, cacheStart, constants);
-        NDArray x = Embedding.embedding(ids, embed.getArray(), SparseFormat.DENSE).head(); // (B, S, D)
+        ForwardState state =
+                new ForwardState(rope.cos(positions), rope.sin(positions), mask, cache, cacheStart, constants);
+        NDArray x =
+                Embedding.embedding(ids, embed.getArray(), SparseFormat.DENSE).head(); // (B, S, D)
         for (DecoderLayer layer : layers) {
             x = layer.apply(x, rope, state); // (B, S, D)
         }
@@ -240,8 +249,8 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
             }
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("checkpoint does not match " + config.architecture() + ": "
-                    + String.join("; ", problems));
+            throw new IllegalArgumentException(
+                    "checkpoint does not match " + config.architecture() + ": " + String.join("; ", problems));
         }
         for (Map.Entry<String, Parameter> e : namedParameters().entrySet()) {
             // One sub-manager per weight, so loading a large model holds one weight's temporaries at a time.
@@ -251,7 +260,10 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
                 if (name.contains("qkv_proj")) {
                     String suffix = name.endsWith(".bias") ? "bias" : "weight";
                     String p = name.substring(0, name.indexOf("qkv_proj"));
-                    value = fresh(tmp, tensors.get(p + "q_proj." + suffix), tensors.get(p + "k_proj." + suffix),
+                    value = fresh(
+                            tmp,
+                            tensors.get(p + "q_proj." + suffix),
+                            tensors.get(p + "k_proj." + suffix),
                             tensors.get(p + "v_proj." + suffix));
                 } else if (name.contains("gate_up_proj")) {
                     String p = name.substring(0, name.indexOf("gate_up_proj"));
@@ -296,7 +308,8 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
         if (parameter.isInitialized()) {
             NDArray target = parameter.getArray();
             if (!target.getShape().equals(value.getShape())) {
-                throw new IllegalArgumentException(parameter.getName() + ": shape " + value.getShape() + " != " + target.getShape());
+                throw new IllegalArgumentException(
+                        parameter.getName() + ": shape " + value.getShape() + " != " + target.getShape());
             }
             target.set(value.toByteBuffer());
         } else {

@@ -24,10 +24,14 @@ final class Mlp extends AbstractBlock {
 
     Mlp(ModelConfig config) {
         this.intermediate = config.intermediateSize();
-        this.gateUp = addParameter(
-                Parameter.builder().setName("gate_up_proj").setType(Parameter.Type.WEIGHT).build());
-        this.down = addParameter(
-                Parameter.builder().setName("down_proj").setType(Parameter.Type.WEIGHT).build());
+        this.gateUp = addParameter(Parameter.builder()
+                .setName("gate_up_proj")
+                .setType(Parameter.Type.WEIGHT)
+                .build());
+        this.down = addParameter(Parameter.builder()
+                .setName("down_proj")
+                .setType(Parameter.Type.WEIGHT)
+                .build());
     }
 
     Parameter gateUp() {

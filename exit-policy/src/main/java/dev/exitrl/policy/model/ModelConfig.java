@@ -67,8 +67,8 @@ public record ModelConfig(
         positive("head_dim", headDim);
         positive("max_position_embeddings", maxPositionEmbeddings);
         if (numHeads % numKvHeads != 0) {
-            throw new IllegalArgumentException(
-                    "num_attention_heads (" + numHeads + ") must be a multiple of num_key_value_heads (" + numKvHeads + ")");
+            throw new IllegalArgumentException("num_attention_heads (" + numHeads
+                    + ") must be a multiple of num_key_value_heads (" + numKvHeads + ")");
         }
         if (headDim % 2 != 0) {
             throw new IllegalArgumentException("head_dim must be even for rotary embeddings, got " + headDim);
@@ -111,16 +111,19 @@ public record ModelConfig(
             arch = switch (type) {
                 case "llama" -> LLAMA;
                 case "qwen2" -> QWEN2;
-                default -> throw new IllegalArgumentException(
-                        "architectures: missing and model_type '" + type + "' is not one of llama, qwen2");
+                default ->
+                    throw new IllegalArgumentException(
+                            "architectures: missing and model_type '" + type + "' is not one of llama, qwen2");
             };
         }
         int hidden = required(n, "hidden_size");
         int heads = required(n, "num_attention_heads");
-        double theta = n.has("rope_theta") ? n.get("rope_theta").asDouble()
+        double theta = n.has("rope_theta")
+                ? n.get("rope_theta").asDouble()
                 : n.path("rope_parameters").path("rope_theta").asDouble(10000.0);
         String ropeType = n.path("rope_parameters").path("rope_type").asString("default");
-        if (!ropeType.equals("default") || (n.has("rope_scaling") && !n.get("rope_scaling").isNull())) {
+        if (!ropeType.equals("default")
+                || (n.has("rope_scaling") && !n.get("rope_scaling").isNull())) {
             throw new IllegalArgumentException("rope scaling '" + ropeType + "' is not supported (only 'default')");
         }
         if (n.path("use_sliding_window").asBoolean(false)) {
@@ -138,7 +141,9 @@ public record ModelConfig(
                 required(n, "num_hidden_layers"),
                 heads,
                 n.path("num_key_value_heads").asInt(heads),
-                n.has("head_dim") && !n.get("head_dim").isNull() ? n.get("head_dim").asInt() : hidden / heads,
+                n.has("head_dim") && !n.get("head_dim").isNull()
+                        ? n.get("head_dim").asInt()
+                        : hidden / heads,
                 theta,
                 n.path("rms_norm_eps").asDouble(1e-6),
                 bias,
@@ -196,7 +201,9 @@ public record ModelConfig(
     /** Writes {@code config.json} into a directory. */
     public void write(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson()));
+        Files.writeString(
+                dir.resolve("config.json"),
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson()));
     }
 
     /**
@@ -205,8 +212,10 @@ public record ModelConfig(
      */
     public static ModelConfig preset(String name, int vocabSize, int bos, int eos, int pad) {
         return switch (name) {
-            case "tiny" -> new ModelConfig(QWEN2, vocabSize, 64, 176, 2, 4, 2, 16, 10000, 1e-6, true, true, 512, bos, eos, pad);
-            case "small" -> new ModelConfig(QWEN2, vocabSize, 512, 1408, 8, 8, 4, 64, 10000, 1e-6, true, true, 2048, bos, eos, pad);
+            case "tiny" ->
+                new ModelConfig(QWEN2, vocabSize, 64, 176, 2, 4, 2, 16, 10000, 1e-6, true, true, 512, bos, eos, pad);
+            case "small" ->
+                new ModelConfig(QWEN2, vocabSize, 512, 1408, 8, 8, 4, 64, 10000, 1e-6, true, true, 2048, bos, eos, pad);
             default -> throw new IllegalArgumentException("preset: unknown '" + name + "', allowed are tiny, small");
         };
     }

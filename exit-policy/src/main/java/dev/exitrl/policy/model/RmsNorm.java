@@ -23,8 +23,10 @@ final class RmsNorm extends AbstractBlock {
     RmsNorm(int hiddenSize, double eps) {
         this.eps = (float) eps;
         this.axis = 2; // (B, S, D): DJL wants positive axes
-        this.weight = addParameter(
-                Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT).build());
+        this.weight = addParameter(Parameter.builder()
+                .setName("weight")
+                .setType(Parameter.Type.WEIGHT)
+                .build());
     }
 
     Parameter weight() {

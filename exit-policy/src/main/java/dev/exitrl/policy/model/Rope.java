@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Embedding;
 import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.core.Embedding;
 
 /**
  * Rotary position embedding (Su et al. 2021) in Hugging Face's "rotate half" layout:
@@ -62,10 +62,14 @@ final class Rope {
 
     /** cos rows for the given positions, shaped to broadcast over heads. */
     NDArray cos(NDArray positionIds) { // positionIds: (B, S) int64
-        return Embedding.embedding(positionIds, cosTable, SparseFormat.DENSE).head().expandDims(2); // (B, S, 1, Dh)
+        return Embedding.embedding(positionIds, cosTable, SparseFormat.DENSE)
+                .head()
+                .expandDims(2); // (B, S, 1, Dh)
     }
 
     NDArray sin(NDArray positionIds) { // positionIds: (B, S) int64
-        return Embedding.embedding(positionIds, sinTable, SparseFormat.DENSE).head().expandDims(2); // (B, S, 1, Dh)
+        return Embedding.embedding(positionIds, sinTable, SparseFormat.DENSE)
+                .head()
+                .expandDims(2); // (B, S, 1, Dh)
     }
 }

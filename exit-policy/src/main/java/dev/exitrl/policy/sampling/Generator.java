@@ -60,11 +60,13 @@ public final class Generator {
         for (int i = 0; i < b; i++) {
             long[] prompt = prompts.get(i);
             if (prompt.length == 0) {
-                throw new IllegalArgumentException("prompts[" + i + "] is empty: at least one token (e.g. BOS) is needed");
+                throw new IllegalArgumentException(
+                        "prompts[" + i + "] is empty: at least one token (e.g. BOS) is needed");
             }
             for (long id : prompt) {
                 if (id < 0 || id >= config.vocabSize()) {
-                    throw new IllegalArgumentException("prompts[" + i + "] holds id " + id + " outside [0, " + config.vocabSize() + ")");
+                    throw new IllegalArgumentException(
+                            "prompts[" + i + "] holds id " + id + " outside [0, " + config.vocabSize() + ")");
                 }
             }
             p = Math.max(p, prompt.length);
@@ -128,10 +130,12 @@ public final class Generator {
                     if (t == 0) {
                         NDArray inIds = step.create(ids, new Shape(b, p)); // (B, P)
                         NDArray inPos = step.create(positions, new Shape(b, p)); // (B, P)
-                        NDArray mask = step.create(prefillMask, new Shape(b, 1, 1, p, p)).toType(dtype, false);
+                        NDArray mask = step.create(prefillMask, new Shape(b, 1, 1, p, p))
+                                .toType(dtype, false);
                         logits = model.forward(inIds, inPos, mask, cache, 0, true);
                     } else if (useCache) {
-                        // An op's result lands in its first operand's manager: move the input into this step's manager so
+                        // An op's result lands in its first operand's manager: move the input into this step's manager
+                        // so
                         // the whole forward pass is freed with the step.
                         nextInput.attach(step);
                         int keys = p + t; // cache holds P + t - 1 entries; this step adds one
@@ -140,7 +144,8 @@ public final class Generator {
                         mask.attach(step);
                         logits = model.forward(nextInput, inPos, mask.reshape(b, 1, 1, 1, keys), cache, keys - 1, true);
                     } else {
-                        // The step owns this step's sequence (and so every activation); the grown copy goes back to gen below.
+                        // The step owns this step's sequence (and so every activation); the grown copy goes back to gen
+                        // below.
                         sequence.attach(step);
                         allPositions.attach(step);
                         int len = p + t;
@@ -148,8 +153,10 @@ public final class Generator {
                         mask.attach(step);
                         NDArray keyPart = keyMaskArr.get(new NDIndex(":, :{}", len)); // (B, S)
                         keyPart.attach(step);
-                        NDArray full = mask.add(keyPart.toType(DataType.FLOAT32, false).reshape(b, 1, 1, 1, len))
-                                .clip(masked, 0).toType(dtype, false); // (B, 1, 1, S, S)
+                        NDArray full = mask.add(
+                                        keyPart.toType(DataType.FLOAT32, false).reshape(b, 1, 1, 1, len))
+                                .clip(masked, 0)
+                                .toType(dtype, false); // (B, 1, 1, S, S)
                         logits = model.forward(sequence, allPositions, full, null, 0, true);
                     }
                     float[] uniforms = new float[b];
@@ -187,7 +194,8 @@ public final class Generator {
                         nextInput = next;
                     } else {
                         NDArray grown = sequence.concat(next, 1); // (B, S + 1)
-                        NDArray grownPos = allPositions.concat(step.create((long) t).add(lengthArr), 1); // (B, S + 1)
+                        NDArray grownPos =
+                                allPositions.concat(step.create((long) t).add(lengthArr), 1); // (B, S + 1)
                         grown.attach(gen);
                         grownPos.attach(gen);
                         sequence = grown;
@@ -195,7 +203,8 @@ public final class Generator {
                     }
                 }
             }
-            float[] logProbs = logProbBuf.get(new NDIndex(":, :{}", Math.max(steps, 1))).toFloatArray(); // (B, steps)
+            float[] logProbs =
+                    logProbBuf.get(new NDIndex(":, :{}", Math.max(steps, 1))).toFloatArray(); // (B, steps)
             List<Generation> out = new ArrayList<>(b);
             for (int r = 0; r < b; r++) {
                 long[] tokens = toArray(generated.get(r));

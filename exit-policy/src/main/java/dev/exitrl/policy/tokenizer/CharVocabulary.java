@@ -36,8 +36,21 @@ public final class CharVocabulary {
         Map<String, Integer> vocab = new LinkedHashMap<>();
         List<Map<String, Object>> added = new ArrayList<>();
         for (String s : SPECIAL) {
-            added.add(Map.of("id", vocab.size(), "content", s, "single_word", false, "lstrip", false, "rstrip", false,
-                    "normalized", false, "special", true));
+            added.add(Map.of(
+                    "id",
+                    vocab.size(),
+                    "content",
+                    s,
+                    "single_word",
+                    false,
+                    "lstrip",
+                    false,
+                    "rstrip",
+                    false,
+                    "normalized",
+                    false,
+                    "special",
+                    true));
             vocab.put(s, vocab.size());
         }
         for (int cp : chars) {
@@ -61,8 +74,9 @@ public final class CharVocabulary {
         post.put("type", "TemplateProcessing");
         post.put("single", List.of(bos, seqA));
         post.put("pair", List.of(bos, seqA, seqB));
-        post.put("special_tokens", Map.of(SPECIAL[BOS], Map.of("id", SPECIAL[BOS], "ids", List.of(BOS), "tokens",
-                List.of(SPECIAL[BOS]))));
+        post.put(
+                "special_tokens",
+                Map.of(SPECIAL[BOS], Map.of("id", SPECIAL[BOS], "ids", List.of(BOS), "tokens", List.of(SPECIAL[BOS]))));
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("version", "1.0");
         root.put("truncation", null);
@@ -74,7 +88,8 @@ public final class CharVocabulary {
         root.put("decoder", Map.of("type", "Fuse"));
         root.put("model", model);
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("tokenizer.json"),
+        Files.writeString(
+                dir.resolve("tokenizer.json"),
                 JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(root));
         return vocab.size();
     }

@@ -50,9 +50,11 @@ public final class AdamW implements AutoCloseable {
      */
     public double update(double learningRate, double weightDecay, double maxGradNorm) {
         try (NDManager tmp = manager.newSubManager()) {
-            NDArray squares = tmp.zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT32); // () sum of squared gradients
+            NDArray squares =
+                    tmp.zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT32); // () sum of squared gradients
             for (Parameter parameter : parameters.values()) {
-                // One sub-manager per parameter: temporaries of a large model must not pile up until the end of the step.
+                // One sub-manager per parameter: temporaries of a large model must not pile up until the end of the
+                // step.
                 try (NDManager each = tmp.newSubManager()) {
                     NDArray g = parameter.getArray().getGradient();
                     g.attach(each);

@@ -49,12 +49,20 @@ public record GrpoConfig(
     }
 
     public GrpoConfig withBeta(double newBeta) {
-        return new GrpoConfig(learningRate, clipEpsilon, newBeta, weightDecay, maxGradNorm, microBatchSize, adamBeta1,
-                adamBeta2, adamEps);
+        return new GrpoConfig(
+                learningRate,
+                clipEpsilon,
+                newBeta,
+                weightDecay,
+                maxGradNorm,
+                microBatchSize,
+                adamBeta1,
+                adamBeta2,
+                adamEps);
     }
 
     public GrpoConfig withMicroBatchSize(int size) {
-        return new GrpoConfig(learningRate, clipEpsilon, beta, weightDecay, maxGradNorm, size, adamBeta1, adamBeta2,
-                adamEps);
+        return new GrpoConfig(
+                learningRate, clipEpsilon, beta, weightDecay, maxGradNorm, size, adamBeta1, adamBeta2, adamEps);
     }
 }

@@ -66,7 +66,8 @@ public final class PolicyTrainer implements AutoCloseable {
         for (Parameter p : parameters.values()) {
             p.getArray().setRequiresGradient(true);
         }
-        this.optimizer = new AdamW(parameters, model.manager(), config.adamBeta1(), config.adamBeta2(), config.adamEps());
+        this.optimizer =
+                new AdamW(parameters, model.manager(), config.adamBeta1(), config.adamBeta2(), config.adamEps());
         this.reference = copyOf(model);
     }
 
@@ -127,7 +128,12 @@ public final class PolicyTrainer implements AutoCloseable {
             tokens += (long) out[3];
         }
         double norm = optimizer.update(config.learningRate(), config.weightDecay(), config.maxGradNorm());
-        return new StepStats(loss, tokens == 0 ? 0 : klSum / tokens, tokens == 0 ? 0 : clipped / tokens, norm, tokens,
+        return new StepStats(
+                loss,
+                tokens == 0 ? 0 : klSum / tokens,
+                tokens == 0 ? 0 : clipped / tokens,
+                norm,
+                tokens,
                 optimizer.step());
     }
 
@@ -146,10 +152,12 @@ public final class PolicyTrainer implements AutoCloseable {
         try (NDManager m = model.manager().newSubManager()) {
             NDArray refLogProbs = null; // (B, S - 1)
             if (config.beta() > 0) {
-                refLogProbs = TokenLogProbs.compute(reference, m, prompts, responses, null).logProbs();
+                refLogProbs = TokenLogProbs.compute(reference, m, prompts, responses, null)
+                        .logProbs();
             }
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                TokenLogProbs current = TokenLogProbs.compute(model, m, prompts, responses, anyMask ? fill(masks, responses) : null);
+                TokenLogProbs current =
+                        TokenLogProbs.compute(model, m, prompts, responses, anyMask ? fill(masks, responses) : null);
                 NDArray logProbs = current.logProbs(); // (B, S - 1)
                 long width = logProbs.getShape().get(1);
                 float[] behaviour = new float[(int) (b * width)];
@@ -182,8 +190,12 @@ public final class PolicyTrainer implements AutoCloseable {
                 NDArray loss = objective.mul(w).sum().neg(); // ()
                 collector.backward(loss);
                 NDArray policyMask = current.mask(); // (B, S - 1)
-                double clippedCount = ratio.lt(lo).logicalOr(ratio.gt(hi)).toType(DataType.FLOAT32, false)
-                        .mul(policyMask).sum().getFloat();
+                double clippedCount = ratio.lt(lo)
+                        .logicalOr(ratio.gt(hi))
+                        .toType(DataType.FLOAT32, false)
+                        .mul(policyMask)
+                        .sum()
+                        .getFloat();
                 double klSum = kl == null ? 0 : kl.mul(policyMask).sum().getFloat();
                 double tokenCount = policyMask.sum().getFloat();
                 return new double[] {loss.getFloat(), klSum, clippedCount, tokenCount};
@@ -224,8 +236,10 @@ public final class PolicyTrainer implements AutoCloseable {
             int end = Math.min(prompts.size(), start + config.microBatchSize());
             try (NDManager m = model.manager().newSubManager();
                     GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                TokenLogProbs lp = TokenLogProbs.compute(model, m, prompts.subList(start, end), targets.subList(start, end), null);
-                NDArray part = lp.logProbs().mul(lp.mask()).sum().div((float) total).neg(); // ()
+                TokenLogProbs lp =
+                        TokenLogProbs.compute(model, m, prompts.subList(start, end), targets.subList(start, end), null);
+                NDArray part =
+                        lp.logProbs().mul(lp.mask()).sum().div((float) total).neg(); // ()
                 collector.backward(part);
                 loss += part.getFloat();
             }
@@ -263,7 +277,8 @@ public final class PolicyTrainer implements AutoCloseable {
         try (NDManager tmp = model.manager().newSubManager()) {
             Safetensors.write(dir.resolve(REFERENCE_FILE), reference.hfTensors(tmp), Map.of());
         }
-        Safetensors.write(dir.resolve(OPTIMIZER_FILE), optimizer.state(), Map.of("step", Long.toString(optimizer.step())));
+        Safetensors.write(
+                dir.resolve(OPTIMIZER_FILE), optimizer.state(), Map.of("step", Long.toString(optimizer.step())));
         Files.writeString(dir.resolve(STATE_FILE), "{\"step\": " + optimizer.step() + "}\n");
     }
 
@@ -278,7 +293,9 @@ public final class PolicyTrainer implements AutoCloseable {
         try (NDManager tmp = NDManager.newBaseManager(ai.djl.Device.cpu())) {
             reference.loadHf(Safetensors.read(dir.resolve(REFERENCE_FILE), tmp));
             JsonNode state = JsonMapper.builder().build().readTree(Files.readString(dir.resolve(STATE_FILE)));
-            optimizer.restore(Safetensors.read(dir.resolve(OPTIMIZER_FILE), tmp), state.path("step").asLong());
+            optimizer.restore(
+                    Safetensors.read(dir.resolve(OPTIMIZER_FILE), tmp),
+                    state.path("step").asLong());
         }
     }
 

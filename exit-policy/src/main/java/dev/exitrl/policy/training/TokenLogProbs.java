@@ -27,7 +27,11 @@ public record TokenLogProbs(NDArray logProbs, NDArray mask, int[] lengths, int[]
      * 0 marks a token the policy did not produce, such as tool output.
      */
     public static TokenLogProbs compute(
-            CausalLm model, NDManager manager, List<long[]> prompts, List<long[]> responses, List<float[]> policyMasks) {
+            CausalLm model,
+            NDManager manager,
+            List<long[]> prompts,
+            List<long[]> responses,
+            List<float[]> policyMasks) {
         int b = prompts.size();
         if (responses.size() != b || (policyMasks != null && policyMasks.size() != b)) {
             throw new IllegalArgumentException("prompts, responses and masks must have the same size");
@@ -35,7 +39,8 @@ public record TokenLogProbs(NDArray logProbs, NDArray mask, int[] lengths, int[]
         int s = 2;
         for (int r = 0; r < b; r++) {
             if (prompts.get(r).length == 0) {
-                throw new IllegalArgumentException("prompts[" + r + "] is empty: at least one token (e.g. BOS) is needed");
+                throw new IllegalArgumentException(
+                        "prompts[" + r + "] is empty: at least one token (e.g. BOS) is needed");
             }
             s = Math.max(s, prompts.get(r).length + responses.get(r).length);
         }
@@ -50,7 +55,8 @@ public record TokenLogProbs(NDArray logProbs, NDArray mask, int[] lengths, int[]
             long[] resp = responses.get(r);
             float[] pm = policyMasks == null ? null : policyMasks.get(r);
             if (pm != null && pm.length != resp.length) {
-                throw new IllegalArgumentException("policyMasks[" + r + "] has " + pm.length + " entries for " + resp.length + " tokens");
+                throw new IllegalArgumentException(
+                        "policyMasks[" + r + "] has " + pm.length + " entries for " + resp.length + " tokens");
             }
             java.util.Arrays.fill(ids, r * s, (r + 1) * s, pad);
             System.arraycopy(p, 0, ids, r * s, p.length);

@@ -9,7 +9,8 @@ package dev.exitrl.policy.training;
  * @param advantage group-normalised advantage shared by every token of the response
  * @param policyMask optional per-token mask (1 = produced by the policy, 0 = e.g. tool output); null = all 1
  */
-public record TrainingSample(long[] promptIds, long[] responseIds, float[] behaviourLogProbs, double advantage, float[] policyMask) {
+public record TrainingSample(
+        long[] promptIds, long[] responseIds, float[] behaviourLogProbs, double advantage, float[] policyMask) {
 
     public TrainingSample {
         if (promptIds == null || promptIds.length == 0) {
@@ -19,11 +20,12 @@ public record TrainingSample(long[] promptIds, long[] responseIds, float[] behav
             throw new IllegalArgumentException("responseIds must hold at least one token");
         }
         if (behaviourLogProbs == null || behaviourLogProbs.length != responseIds.length) {
-            throw new IllegalArgumentException("behaviourLogProbs must have one entry per response token ("
-                    + responseIds.length + ")");
+            throw new IllegalArgumentException(
+                    "behaviourLogProbs must have one entry per response token (" + responseIds.length + ")");
         }
         if (policyMask != null && policyMask.length != responseIds.length) {
-            throw new IllegalArgumentException("policyMask must have one entry per response token (" + responseIds.length + ")");
+            throw new IllegalArgumentException(
+                    "policyMask must have one entry per response token (" + responseIds.length + ")");
         }
         if (!Double.isFinite(advantage)) {
             throw new IllegalArgumentException("advantage must be finite, got " + advantage);

@@ -31,14 +31,17 @@ class SafetensorsTest {
             assertThat(back.get("a").getShape()).isEqualTo(new Shape(2, 3));
             assertThat(back.get("a").toFloatArray()).containsExactly(1.5f, -2f, 3.25f, 0f, 7f, -0.125f);
 
-            // Half precision written by hand: 1.5 = 0x3E00 (F16) = 0x3FC0 (BF16); -2 = 0xC000 (both: F16) / 0xC000 (BF16).
+            // Half precision written by hand: 1.5 = 0x3E00 (F16) = 0x3FC0 (BF16); -2 = 0xC000 (both: F16) / 0xC000
+            // (BF16).
             Path half = dir.resolve("half.safetensors");
             String header = "{\"h\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[0,6]},"
                     + "\"b\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[6,10]}}";
             byte[] json = header.getBytes(StandardCharsets.UTF_8);
             ByteBuffer buf = ByteBuffer.allocate(8 + json.length + 10).order(ByteOrder.LITTLE_ENDIAN);
             buf.putLong(json.length).put(json);
-            buf.putShort((short) 0x3E00).putShort((short) 0xC000).putShort((short) 0x0001); // 1.5, -2, smallest subnormal
+            buf.putShort((short) 0x3E00)
+                    .putShort((short) 0xC000)
+                    .putShort((short) 0x0001); // 1.5, -2, smallest subnormal
             buf.putShort((short) 0x3FC0).putShort((short) 0xC000); // 1.5, -2
             try (OutputStream out = Files.newOutputStream(half)) {
                 out.write(buf.array());

@@ -40,7 +40,8 @@ class PolicyBenchmarkTest {
             int trainBatch = 32;
             int seqLen = 64;
             double trainTps;
-            try (PolicyTrainer trainer = new PolicyTrainer(model, GrpoConfig.defaults(1e-4).withMicroBatchSize(trainBatch))) {
+            try (PolicyTrainer trainer =
+                    new PolicyTrainer(model, GrpoConfig.defaults(1e-4).withMicroBatchSize(trainBatch))) {
                 List<List<TrainingSample>> groups = Bench.randomGroups(config, trainBatch, seqLen, 3);
                 trainer.grpoStep(groups);
                 int steps = 10;
@@ -52,13 +53,16 @@ class PolicyBenchmarkTest {
                 trainTps = trainBatch * (double) seqLen / perStep;
             }
             System.out.printf("%n| tiny preset (%d params), CPU | value |%n|---|---|%n", model.parameterCount());
-            System.out.printf("| generation, KV cache, batch %d x %d new tokens | %.0f tokens/s, %.2f ms/decode step |%n",
+            System.out.printf(
+                    "| generation, KV cache, batch %d x %d new tokens | %.0f tokens/s, %.2f ms/decode step |%n",
                     batch, newTokens, cachedTps, cached.msPerDecodeStep());
-            System.out.printf("| generation, full recompute, same shape | %.0f tokens/s, %.2f ms/decode step |%n",
+            System.out.printf(
+                    "| generation, full recompute, same shape | %.0f tokens/s, %.2f ms/decode step |%n",
                     recomputeTps, recomputed.msPerDecodeStep());
             System.out.printf("| KV cache speed-up | %.1fx |%n", cachedTps / recomputeTps);
-            System.out.printf("| GRPO train (fwd + bwd + AdamW), batch %d x %d tokens | %.0f tokens/s |%n", trainBatch, seqLen,
-                    trainTps);
+            System.out.printf(
+                    "| GRPO train (fwd + bwd + AdamW), batch %d x %d tokens | %.0f tokens/s |%n",
+                    trainBatch, seqLen, trainTps);
             System.out.printf("| peak RSS | %.0f MB |%n%n", Bench.peakRssMb());
             assertThat(cachedTps).as("KV cache vs full recompute").isGreaterThan(3 * recomputeTps);
         }

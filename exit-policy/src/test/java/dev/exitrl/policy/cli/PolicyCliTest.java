@@ -21,7 +21,9 @@ class PolicyCliTest {
     static Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = PolicyCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = PolicyCli.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -29,8 +31,17 @@ class PolicyCliTest {
     @Test
     void inspectMatchesGolden() throws Exception {
         Path dir = Fixtures.hfTiny().resolve("llama");
-        JsonNode golden = JSON.readTree(Files.readString(dir.resolve("golden.json"))).get("cases").get(0);
-        Result r = run("inspect", "--model", dir.toString(), "--text", golden.get("text").asString(), "--max-new-tokens", "5");
+        JsonNode golden = JSON.readTree(Files.readString(dir.resolve("golden.json")))
+                .get("cases")
+                .get(0);
+        Result r = run(
+                "inspect",
+                "--model",
+                dir.toString(),
+                "--text",
+                golden.get("text").asString(),
+                "--max-new-tokens",
+                "5");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode json = JSON.readTree(r.out());
         assertThat(json.get("input_ids")).isEqualTo(golden.get("input_ids"));
@@ -38,12 +49,15 @@ class PolicyCliTest {
         for (int i = 0; i < json.get("logits").size(); i++) {
             for (int v = 0; v < json.get("logits").get(i).size(); v++) {
                 assertThat(json.get("logits").get(i).get(v).asDouble())
-                        .isCloseTo(golden.get("logits").get(i).get(v).asDouble(), org.assertj.core.data.Offset.offset(1e-4));
+                        .isCloseTo(
+                                golden.get("logits").get(i).get(v).asDouble(),
+                                org.assertj.core.data.Offset.offset(1e-4));
             }
         }
         for (int i = 0; i < golden.get("token_logprobs").size(); i++) {
             assertThat(json.get("token_logprobs").get(i).asDouble())
-                    .isCloseTo(golden.get("token_logprobs").get(i).asDouble(), org.assertj.core.data.Offset.offset(1e-4));
+                    .isCloseTo(
+                            golden.get("token_logprobs").get(i).asDouble(), org.assertj.core.data.Offset.offset(1e-4));
         }
         assertThat(json.get("greedy_continuation").size()).isEqualTo(5);
     }
@@ -51,16 +65,38 @@ class PolicyCliTest {
     @Test
     void benchPrintsThroughputForAConfig() throws Exception {
         Path config = Fixtures.hfTiny().resolve("qwen2/config.json");
-        Result r = run("bench", "--config", config.toString(), "--device", "cpu", "--batch", "4", "--prompt-len", "8",
-                "--new-tokens", "8", "--mode", "both");
+        Result r = run(
+                "bench",
+                "--config",
+                config.toString(),
+                "--device",
+                "cpu",
+                "--batch",
+                "4",
+                "--prompt-len",
+                "8",
+                "--new-tokens",
+                "8",
+                "--mode",
+                "both");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode json = JSON.readTree(r.out());
         assertThat(json.get("cache_tokens_per_s").asDouble()).isPositive();
         assertThat(json.get("recompute_tokens_per_s").asDouble()).isPositive();
         assertThat(json.get("parameters").asLong()).isPositive();
 
-        Result t = run("bench-train", "--config", config.toString(), "--device", "cpu", "--batch", "4", "--seq-len", "16",
-                "--steps", "1");
+        Result t = run(
+                "bench-train",
+                "--config",
+                config.toString(),
+                "--device",
+                "cpu",
+                "--batch",
+                "4",
+                "--seq-len",
+                "16",
+                "--steps",
+                "1");
         assertThat(t.code()).as(t.err()).isZero();
         assertThat(JSON.readTree(t.out()).get("tokens_per_s").asDouble()).isPositive();
     }
@@ -73,7 +109,8 @@ class PolicyCliTest {
         Result unknown = run("frobnicate");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("unknown command 'frobnicate'");
-        Result device = run("inspect", "--model", Fixtures.hfTiny().resolve("llama").toString(), "--text", "x", "--device", "tpu");
+        Result device = run(
+                "inspect", "--model", Fixtures.hfTiny().resolve("llama").toString(), "--text", "x", "--device", "tpu");
         assertThat(device.err()).contains("device: 'tpu' is not one of auto, cpu, gpu");
     }
 }

@@ -31,7 +31,8 @@ class HalfPrecisionTest {
             List<Generation> cached = halfGen.generate(prompts, greedy);
             List<Generation> recomputed = halfGen.generateWithoutCache(prompts, greedy);
             for (int i = 0; i < prompts.size(); i++) {
-                assertThat(cached.get(i).tokenIds()).containsExactly(recomputed.get(i).tokenIds());
+                assertThat(cached.get(i).tokenIds())
+                        .containsExactly(recomputed.get(i).tokenIds());
                 for (float lp : cached.get(i).logProbs()) {
                     assertThat(lp).isFinite();
                 }

@@ -26,9 +26,14 @@ class ModelConfigTest {
 
     @Test
     void ropeThetaFromEitherPlace() {
-        assertThat(parse(BASE.formatted("LlamaForCausalLM", ", \"rope_theta\": 500000.0")).ropeTheta()).isEqualTo(500000.0);
-        assertThat(parse(BASE.formatted("LlamaForCausalLM",
-                ", \"rope_parameters\": {\"rope_theta\": 1000000.0, \"rope_type\": \"default\"}")).ropeTheta()).isEqualTo(1e6);
+        assertThat(parse(BASE.formatted("LlamaForCausalLM", ", \"rope_theta\": 500000.0"))
+                        .ropeTheta())
+                .isEqualTo(500000.0);
+        assertThat(parse(BASE.formatted(
+                                "LlamaForCausalLM",
+                                ", \"rope_parameters\": {\"rope_theta\": 1000000.0, \"rope_type\": \"default\"}"))
+                        .ropeTheta())
+                .isEqualTo(1e6);
         ModelConfig qwen = parse(BASE.formatted("Qwen2ForCausalLM", ""));
         assertThat(qwen.attentionBias()).isTrue();
         assertThat(qwen.headDim()).isEqualTo(16);
@@ -41,9 +46,11 @@ class ModelConfigTest {
                 .hasMessageContaining("architecture: unsupported 'MistralForCausalLM'");
         assertThatThrownBy(() -> parse(BASE.formatted("LlamaForCausalLM", ", \"num_key_value_heads\": 3")))
                 .isInstanceOf(Exception.class);
-        assertThatThrownBy(() -> parse("{\"architectures\": [\"LlamaForCausalLM\"]}")).hasMessageContaining("hidden_size");
-        assertThatThrownBy(() -> parse(BASE.formatted("LlamaForCausalLM",
-                ", \"rope_parameters\": {\"rope_theta\": 1.0, \"rope_type\": \"yarn\"}"))).hasMessageContaining("yarn");
+        assertThatThrownBy(() -> parse("{\"architectures\": [\"LlamaForCausalLM\"]}"))
+                .hasMessageContaining("hidden_size");
+        assertThatThrownBy(() -> parse(BASE.formatted(
+                        "LlamaForCausalLM", ", \"rope_parameters\": {\"rope_theta\": 1.0, \"rope_type\": \"yarn\"}")))
+                .hasMessageContaining("yarn");
     }
 
     @Test
@@ -51,7 +58,8 @@ class ModelConfigTest {
         Path dir = Fixtures.hfTiny().resolve("llama");
         ModelConfig config = ModelConfig.read(dir);
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            Map<String, NDArray> tensors = dev.exitrl.policy.checkpoint.Safetensors.read(dir.resolve(HfCheckpoint.WEIGHTS), m);
+            Map<String, NDArray> tensors =
+                    dev.exitrl.policy.checkpoint.Safetensors.read(dir.resolve(HfCheckpoint.WEIGHTS), m);
             tensors.remove("model.layers.1.mlp.up_proj.weight");
             tensors.remove("lm_head.weight");
             assertThatThrownBy(() -> CausalLm.fromHf(config, tensors, Device.cpu(), DataType.FLOAT32))

@@ -18,7 +18,8 @@ class GeneratorTest {
 
     static Policy policy;
     static Generator generator;
-    static final List<String> TEXTS = List.of("Problem: compute 12 + 7 = 19.", "Target 42", "Improve your current response:\n(25 - 5) * 3", "x");
+    static final List<String> TEXTS =
+            List.of("Problem: compute 12 + 7 = 19.", "Target 42", "Improve your current response:\n(25 - 5) * 3", "x");
 
     @BeforeAll
     static void load() throws Exception {
@@ -44,19 +45,23 @@ class GeneratorTest {
         SamplingParams greedy = SamplingParams.greedy(24).withStopAtEos(false);
         List<Generation> cached = generator.generate(prompts(), greedy);
         for (int i = 0; i < TEXTS.size(); i++) {
-            Generation alone = generator.generateWithoutCache(List.of(prompts().get(i)), greedy).get(0);
+            Generation alone = generator
+                    .generateWithoutCache(List.of(prompts().get(i)), greedy)
+                    .get(0);
             assertThat(cached.get(i).tokenIds()).as("row %d", i).containsExactly(alone.tokenIds());
             assertThat(cached.get(i).tokenIds()).hasSize(24);
         }
         List<Generation> recomputedBatch = generator.generateWithoutCache(prompts(), greedy);
         for (int i = 0; i < TEXTS.size(); i++) {
-            assertThat(cached.get(i).tokenIds()).containsExactly(recomputedBatch.get(i).tokenIds());
+            assertThat(cached.get(i).tokenIds())
+                    .containsExactly(recomputedBatch.get(i).tokenIds());
         }
     }
 
     @Test
     void sampledLogProbsEqualTrainingLogProbsAtTemperatureOne() {
-        List<Generation> gens = generator.generate(prompts(), SamplingParams.sample(16, 7).withStopAtEos(false));
+        List<Generation> gens =
+                generator.generate(prompts(), SamplingParams.sample(16, 7).withStopAtEos(false));
         List<long[]> responses = gens.stream().map(Generation::tokenIds).toList();
         List<float[]> scored = policy.tokenLogProbs(prompts(), responses);
         for (int i = 0; i < gens.size(); i++) {
@@ -79,7 +84,8 @@ class GeneratorTest {
         for (int i = 0; i < a.size(); i++) {
             assertThat(a.get(i).tokenIds()).containsExactly(b.get(i).tokenIds());
             assertThat(a.get(i).logProbs()).containsExactly(b.get(i).logProbs());
-            anyDifferent |= !java.util.Arrays.equals(a.get(i).tokenIds(), c.get(i).tokenIds());
+            anyDifferent |=
+                    !java.util.Arrays.equals(a.get(i).tokenIds(), c.get(i).tokenIds());
         }
         assertThat(anyDifferent).isTrue();
     }
@@ -89,7 +95,8 @@ class GeneratorTest {
         SamplingParams greedy = SamplingParams.greedy(12).withStopAtEos(false);
         List<Generation> expected = generator.generate(prompts(), greedy);
         List<Generation> topK = generator.generate(prompts(), new SamplingParams(12, 0.7, 1, 1, List.of(), false, 5));
-        List<Generation> topP = generator.generate(prompts(), new SamplingParams(12, 1.0, 1e-6, 0, List.of(), false, 5));
+        List<Generation> topP =
+                generator.generate(prompts(), new SamplingParams(12, 1.0, 1e-6, 0, List.of(), false, 5));
         for (int i = 0; i < expected.size(); i++) {
             assertThat(topK.get(i).tokenIds()).containsExactly(expected.get(i).tokenIds());
             assertThat(topP.get(i).tokenIds()).containsExactly(expected.get(i).tokenIds());
@@ -100,13 +107,18 @@ class GeneratorTest {
 
     @Test
     void stopsAtStopStringAndEos() {
-        Generation free = generator.generate(List.of(prompts().get(0)), SamplingParams.sample(30, 3).withStopAtEos(false)).get(0);
+        Generation free = generator
+                .generate(
+                        List.of(prompts().get(0)), SamplingParams.sample(30, 3).withStopAtEos(false))
+                .get(0);
         assertThat(free.text().length()).isGreaterThan(3);
         String stop = free.text().substring(2, 4);
-        Generation stopped = generator.generate(List.of(prompts().get(0)),
-                new SamplingParams(30, 1, 1, 0, List.of(stop), false, 3)).get(0);
+        Generation stopped = generator
+                .generate(List.of(prompts().get(0)), new SamplingParams(30, 1, 1, 0, List.of(stop), false, 3))
+                .get(0);
         assertThat(stopped.finishReason()).isEqualTo("stop");
-        assertThat(stopped.text()).isEqualTo(free.text().substring(0, free.text().indexOf(stop)));
+        assertThat(stopped.text())
+                .isEqualTo(free.text().substring(0, free.text().indexOf(stop)));
         assertThat(stopped.tokenIds().length).isLessThan(free.tokenIds().length);
 
         int eos = policy.model().config().eosTokenId();
@@ -126,8 +138,10 @@ class GeneratorTest {
 
     @Test
     void rejectsBadInput() {
-        assertThatThrownBy(() -> new SamplingParams(0, 1, 1, 0, List.of(), true, 0)).hasMessageContaining("maxNewTokens");
-        assertThatThrownBy(() -> new SamplingParams(4, 1, 1.5, 0, List.of(), true, 0)).hasMessageContaining("topP");
+        assertThatThrownBy(() -> new SamplingParams(0, 1, 1, 0, List.of(), true, 0))
+                .hasMessageContaining("maxNewTokens");
+        assertThatThrownBy(() -> new SamplingParams(4, 1, 1.5, 0, List.of(), true, 0))
+                .hasMessageContaining("topP");
         assertThatThrownBy(() -> generator.generate(List.of(new long[] {99999}), SamplingParams.greedy(2)))
                 .hasMessageContaining("outside");
         assertThatThrownBy(() -> generator.generate(List.of(new long[] {0}), SamplingParams.greedy(1000)))

@@ -20,7 +20,8 @@ class CheckpointResumeTest {
         long[] r1 = policy.tokenizer().encodePlain("abba");
         long[] r2 = policy.tokenizer().encodePlain("cc");
         List<float[]> lp = policy.tokenLogProbs(List.of(prompt, prompt), List.of(r1, r2));
-        return List.of(List.of(new TrainingSample(prompt, r1, lp.get(0), sign), new TrainingSample(prompt, r2, lp.get(1), -sign)));
+        return List.of(List.of(
+                new TrainingSample(prompt, r1, lp.get(0), sign), new TrainingSample(prompt, r2, lp.get(1), -sign)));
     }
 
     @Test
@@ -30,7 +31,8 @@ class CheckpointResumeTest {
         float[][] continued;
         float[][] atSave;
         try (Policy policy = TinyPolicies.create(dir.resolve("init"), "abc", 3);
-                PolicyTrainer trainer = new PolicyTrainer(policy.model(), GrpoConfig.defaults(1e-2).withBeta(0.05))) {
+                PolicyTrainer trainer = new PolicyTrainer(
+                        policy.model(), GrpoConfig.defaults(1e-2).withBeta(0.05))) {
             trainer.grpoStep(groups(policy, 1));
             trainer.grpoStep(groups(policy, -1));
             trainer.save(ckpt, policy.tokenizer());
@@ -38,8 +40,13 @@ class CheckpointResumeTest {
             trainer.grpoStep(groups(policy, 1));
             continued = policy.logits(probe);
         }
-        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "optimizer.safetensors",
-                "reference.safetensors", "trainer_state.json")) {
+        for (String f : List.of(
+                "config.json",
+                "model.safetensors",
+                "tokenizer.json",
+                "optimizer.safetensors",
+                "reference.safetensors",
+                "trainer_state.json")) {
             assertThat(ckpt.resolve(f)).exists();
         }
         try (Policy loaded = Policy.load(ckpt, Device.cpu(), DataType.FLOAT32)) {
@@ -47,7 +54,8 @@ class CheckpointResumeTest {
             for (int i = 0; i < probe.length; i++) {
                 assertThat(logits[i]).containsExactly(atSave[i]);
             }
-            try (PolicyTrainer resumed = new PolicyTrainer(loaded.model(), GrpoConfig.defaults(1e-2).withBeta(0.05))) {
+            try (PolicyTrainer resumed =
+                    new PolicyTrainer(loaded.model(), GrpoConfig.defaults(1e-2).withBeta(0.05))) {
                 resumed.resume(ckpt);
                 assertThat(resumed.step()).isEqualTo(2);
                 resumed.grpoStep(groups(loaded, 1));
@@ -67,7 +75,8 @@ class CheckpointResumeTest {
         try (Policy policy = TinyPolicies.create(dir.resolve("init"), "abc", 3);
                 PolicyTrainer trainer = new PolicyTrainer(policy.model(), GrpoConfig.defaults(1e-2))) {
             policy.save(dir.resolve("plain"));
-            assertThatThrownBy(() -> trainer.resume(dir.resolve("plain"))).hasMessageContaining("reference.safetensors");
+            assertThatThrownBy(() -> trainer.resume(dir.resolve("plain")))
+                    .hasMessageContaining("reference.safetensors");
             Files.delete(dir.resolve("plain/model.safetensors"));
             assertThatThrownBy(() -> Policy.load(dir.resolve("plain"), Device.cpu(), DataType.FLOAT32))
                     .hasMessageContaining("model.safetensors missing");
@@ -77,15 +86,17 @@ class CheckpointResumeTest {
     @Test
     void onPolicyLossEqualsMinusMeanAdvantageAndReferenceUpdateCopies(@TempDir Path dir) throws Exception {
         try (Policy policy = TinyPolicies.create(dir.resolve("init"), "abc", 5);
-                PolicyTrainer trainer = new PolicyTrainer(policy.model(),
-                        new GrpoConfig(1e-3, 0.2, 0.0, 0.0, 0.0, 1, 0.9, 0.999, 1e-8))) {
+                PolicyTrainer trainer = new PolicyTrainer(
+                        policy.model(), new GrpoConfig(1e-3, 0.2, 0.0, 0.0, 0.0, 1, 0.9, 0.999, 1e-8))) {
             long[] prompt = policy.tokenizer().encode("a");
             long[] r1 = policy.tokenizer().encodePlain("bcb");
             long[] r2 = policy.tokenizer().encodePlain("c");
             List<float[]> lp = policy.tokenLogProbs(List.of(prompt, prompt), List.of(r1, r2));
             // ratio = 1 on policy, beta = 0: objective per token = A, per-sequence mean = A, loss = -mean over group.
             StepStats s = trainer.grpoStep(List.of(
-                    List.of(new TrainingSample(prompt, r1, lp.get(0), 1.5), new TrainingSample(prompt, r2, lp.get(1), -0.5)),
+                    List.of(
+                            new TrainingSample(prompt, r1, lp.get(0), 1.5),
+                            new TrainingSample(prompt, r2, lp.get(1), -0.5)),
                     List.of(new TrainingSample(prompt, r2, lp.get(1), 2.0))));
             assertThat(s.loss()).isCloseTo(-((1.5 - 0.5) / 2 + 2.0) / 2, Offset.offset(1e-5));
             assertThat(s.clipFraction()).isZero();
@@ -102,7 +113,8 @@ class CheckpointResumeTest {
 
     static List<float[]> referenceLogProbs(PolicyTrainer trainer, long[] prompt, long[] response) {
         try (var m = trainer.reference().manager().newSubManager()) {
-            return TokenLogProbs.compute(trainer.reference(), m, List.of(prompt), List.of(response), null).toRows();
+            return TokenLogProbs.compute(trainer.reference(), m, List.of(prompt), List.of(response), null)
+                    .toRows();
         }
     }
 }

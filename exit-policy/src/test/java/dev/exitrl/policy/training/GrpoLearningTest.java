@@ -24,8 +24,8 @@ class GrpoLearningTest {
     @Test
     void meanRewardRises(@TempDir Path dir) throws Exception {
         try (Policy policy = TinyPolicies.create(dir, "abcdefgh", 42);
-                PolicyTrainer trainer = new PolicyTrainer(policy.model(),
-                        new GrpoConfig(3e-3, 0.2, 0.001, 0.0, 1.0, 16, 0.9, 0.999, 1e-8))) {
+                PolicyTrainer trainer = new PolicyTrainer(
+                        policy.model(), new GrpoConfig(3e-3, 0.2, 0.001, 0.0, 1.0, 16, 0.9, 0.999, 1e-8))) {
             List<String> prompts = List.of("bc", "hd", "eg", "fa");
             int groupSize = 8;
             double first = 0;
@@ -56,7 +56,8 @@ class GrpoLearningTest {
                     for (int g = 0; g < groupSize; g++) {
                         Generation gen = gens.get(i * groupSize + g);
                         double adv = (r[g] - mu) / (Math.sqrt(var) + 1e-4);
-                        group.add(new TrainingSample(policy.tokenizer().encode(prompts.get(i)), gen.tokenIds(), gen.logProbs(), adv));
+                        group.add(new TrainingSample(
+                                policy.tokenizer().encode(prompts.get(i)), gen.tokenIds(), gen.logProbs(), adv));
                     }
                     groups.add(group);
                     mean += mu / prompts.size();

@@ -46,15 +46,19 @@ class NativeMemoryTest {
     @Test
     void thousandStepsOfSamplingAndTrainingLeakNothing(@TempDir Path dir) throws Exception {
         try (Policy policy = TinyPolicies.create(dir, "abcd", 1);
-                PolicyTrainer trainer = new PolicyTrainer(policy.model(), GrpoConfig.defaults(1e-3).withBeta(0.01))) {
+                PolicyTrainer trainer = new PolicyTrainer(
+                        policy.model(), GrpoConfig.defaults(1e-3).withBeta(0.01))) {
             List<String> prompts = List.of("ab", "c", "dd", "abcd");
             SamplingParams params = new SamplingParams(50, 1.0, 0.9, 3, List.of(), false, 0);
             long[] prompt = policy.tokenizer().encode("ab");
             long[] response = policy.tokenizer().encodePlain("cdcd");
-            float[] behaviour = policy.tokenLogProbs(List.of(prompt), List.of(response)).get(0);
+            float[] behaviour =
+                    policy.tokenLogProbs(List.of(prompt), List.of(response)).get(0);
             List<List<TrainingSample>> groups = List.of(List.of(
-                    new TrainingSample(prompt, response, behaviour, 1.0), new TrainingSample(prompt, response, behaviour, -1.0)));
-            // Warm up allocator pools, JIT and lazily created arrays (gradients, moments) before measuring. The resident
+                    new TrainingSample(prompt, response, behaviour, 1.0),
+                    new TrainingSample(prompt, response, behaviour, -1.0)));
+            // Warm up allocator pools, JIT and lazily created arrays (gradients, moments) before measuring. The
+            // resident
             // set then wanders by tens of MB around a plateau (malloc arenas of libtorch's threads); the exact check is
             // the live-array count, the RSS check compares the two halves of the run.
             for (int i = 0; i < 10; i++) {
@@ -77,14 +81,18 @@ class NativeMemoryTest {
                 nativeAfterHalf[half] = nativeKb();
             }
             int arraysAfter = policy.model().manager().getManagedArrays().size();
-            System.out.printf("live arrays %d -> %d, RSS minus heap after each half %d MB, %d MB%n", arraysBefore,
-                    arraysAfter, nativeAfterHalf[0] / 1024, nativeAfterHalf[1] / 1024);
+            System.out.printf(
+                    "live arrays %d -> %d, RSS minus heap after each half %d MB, %d MB%n",
+                    arraysBefore, arraysAfter, nativeAfterHalf[0] / 1024, nativeAfterHalf[1] / 1024);
             assertThat(arraysAfter).isEqualTo(arraysBefore);
             assertThat(liveArrays()).hasSize(allBefore);
             // Run alone, the resident set plateaus (4,000 training steps stayed within 205-245 MB); after other test
-            // classes in the same JVM glibc's arenas wander by up to ~100 MB. So the live-array counts above are the exact
-            // check and this bound only catches gross leaks (a leaked activation set per step would add hundreds of MB).
-            assertThat(nativeAfterHalf[1] - nativeAfterHalf[0]).as("native growth over the second half, kB")
+            // classes in the same JVM glibc's arenas wander by up to ~100 MB. So the live-array counts above are the
+            // exact
+            // check and this bound only catches gross leaks (a leaked activation set per step would add hundreds of
+            // MB).
+            assertThat(nativeAfterHalf[1] - nativeAfterHalf[0])
+                    .as("native growth over the second half, kB")
                     .isLessThan(256 * 1024);
         }
     }

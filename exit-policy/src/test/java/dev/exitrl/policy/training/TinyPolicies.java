@@ -13,7 +13,8 @@ final class TinyPolicies {
 
     static Policy create(Path dir, String characters, long seed) throws Exception {
         int vocab = CharVocabulary.write(dir, characters);
-        ModelConfig config = ModelConfig.preset("tiny", vocab, CharVocabulary.BOS, CharVocabulary.EOS, CharVocabulary.PAD);
+        ModelConfig config =
+                ModelConfig.preset("tiny", vocab, CharVocabulary.BOS, CharVocabulary.EOS, CharVocabulary.PAD);
         return Policy.create(config, dir.resolve("tokenizer.json"), Device.cpu(), seed);
     }
 }

@@ -16,9 +16,17 @@ import java.util.List;
  * @param totalInstances instances ever created in the experiment (buffered or not)
  * @param sampledDepth   per policy version: how many instances were leased and their mean depth
  */
-record BufferStats(long size, int capacity, Double minScore, Double maxScore, Double meanScore,
-                   List<ScoreBin> scoreHistogram, List<DepthCount> depthHistogram, Double meanDepth,
-                   long totalInstances, List<SampledDepth> sampledDepth) {
+record BufferStats(
+        long size,
+        int capacity,
+        Double minScore,
+        Double maxScore,
+        Double meanScore,
+        List<ScoreBin> scoreHistogram,
+        List<DepthCount> depthHistogram,
+        Double meanDepth,
+        long totalInstances,
+        List<SampledDepth> sampledDepth) {
 
     /** Scores in [lower, upper); the last bin also holds scores at or above its upper bound. */
     record ScoreBin(double lower, double upper, long count) {}

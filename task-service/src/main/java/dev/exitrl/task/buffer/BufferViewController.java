@@ -29,14 +29,16 @@ class BufferViewController {
     }
 
     @GetMapping("/buffer/top")
-    List<BufferItem> top(@PathVariable UUID experimentId,
-                         @RequestParam(defaultValue = "20") @Min(1) @Max(MAX_TOP) int limit) {
+    List<BufferItem> top(
+            @PathVariable UUID experimentId, @RequestParam(defaultValue = "20") @Min(1) @Max(MAX_TOP) int limit) {
         return views.top(experimentId, limit);
     }
 
     @GetMapping("/instances/{instanceId}/lineage")
-    Lineage lineage(@PathVariable UUID experimentId, @PathVariable long instanceId,
-                    @RequestParam(defaultValue = "200") @Min(0) @Max(MAX_DESCENDANTS) int maxDescendants) {
+    Lineage lineage(
+            @PathVariable UUID experimentId,
+            @PathVariable long instanceId,
+            @RequestParam(defaultValue = "200") @Min(0) @Max(MAX_DESCENDANTS) int maxDescendants) {
         return views.lineage(experimentId, instanceId, maxDescendants);
     }
 }

@@ -24,6 +24,7 @@ class BufferViews {
      * 1/4 (half the group at 0, half at 1); anything above (a domain with another score) goes to the last bin.
      */
     static final double MAX_SCORE = 0.25;
+
     static final int SCORE_BINS = 10;
 
     private final JdbcClient jdbc;
@@ -37,15 +38,21 @@ class BufferViews {
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     public BufferStats stats(UUID experimentId) {
         int capacity = jdbc.sql("SELECT (config->>'bufferCapacity')::int FROM experiment WHERE id = ?")
-                .param(experimentId).query(Integer.class).optional()
+                .param(experimentId)
+                .query(Integer.class)
+                .optional()
                 .orElseThrow(() -> new NotFoundException("experiment", experimentId));
         record Aggregate(long size, Double min, Double max, Double mean, Double meanDepth) {}
         Aggregate buffer = jdbc.sql("""
                         SELECT count(*), min(score), max(score), avg(score), avg(depth)::float8
                           FROM task_instance WHERE experiment_id = ? AND in_buffer""")
                 .param(experimentId)
-                .query((rs, n) -> new Aggregate(rs.getLong(1), nullableDouble(rs, 2), nullableDouble(rs, 3),
-                        nullableDouble(rs, 4), nullableDouble(rs, 5)))
+                .query((rs, n) -> new Aggregate(
+                        rs.getLong(1),
+                        nullableDouble(rs, 2),
+                        nullableDouble(rs, 3),
+                        nullableDouble(rs, 4),
+                        nullableDouble(rs, 5)))
                 .single();
 
         // width_bucket gives 1..SCORE_BINS inside [0, MAX_SCORE), SCORE_BINS + 1 at or above the top, 0 below.
@@ -54,23 +61,29 @@ class BufferViews {
                         SELECT least(greatest(width_bucket(score, 0, ?, ?), 1), ?) AS bin, count(*)
                           FROM task_instance WHERE experiment_id = ? AND in_buffer AND score IS NOT NULL
                          GROUP BY bin""")
-                .param(MAX_SCORE).param(SCORE_BINS).param(SCORE_BINS).param(experimentId)
+                .param(MAX_SCORE)
+                .param(SCORE_BINS)
+                .param(SCORE_BINS)
+                .param(experimentId)
                 .query((ResultSet rs) -> {
                     binCounts[rs.getInt(1) - 1] = rs.getLong(2);
                 });
         var scoreHistogram = new ArrayList<BufferStats.ScoreBin>(SCORE_BINS);
         for (int i = 0; i < SCORE_BINS; i++) {
-            scoreHistogram.add(new BufferStats.ScoreBin(i * MAX_SCORE / SCORE_BINS, (i + 1) * MAX_SCORE / SCORE_BINS,
-                    binCounts[i]));
+            scoreHistogram.add(new BufferStats.ScoreBin(
+                    i * MAX_SCORE / SCORE_BINS, (i + 1) * MAX_SCORE / SCORE_BINS, binCounts[i]));
         }
 
         List<BufferStats.DepthCount> depthHistogram = jdbc.sql("""
                         SELECT depth, count(*) FROM task_instance WHERE experiment_id = ? AND in_buffer
                          GROUP BY depth ORDER BY depth""")
                 .param(experimentId)
-                .query((rs, n) -> new BufferStats.DepthCount(rs.getInt(1), rs.getLong(2))).list();
-        long total = jdbc.sql("SELECT count(*) FROM task_instance WHERE experiment_id = ?").param(experimentId)
-                .query(Long.class).single();
+                .query((rs, n) -> new BufferStats.DepthCount(rs.getInt(1), rs.getLong(2)))
+                .list();
+        long total = jdbc.sql("SELECT count(*) FROM task_instance WHERE experiment_id = ?")
+                .param(experimentId)
+                .query(Long.class)
+                .single();
         List<BufferStats.SampledDepth> sampled = jdbc.sql("""
                         SELECT l.policy_version, count(*), avg(t.depth)::float8
                           FROM lease l
@@ -81,8 +94,17 @@ class BufferViews {
                 .param(experimentId)
                 .query((rs, n) -> new BufferStats.SampledDepth(rs.getLong(1), rs.getLong(2), rs.getDouble(3)))
                 .list();
-        return new BufferStats(buffer.size(), capacity, buffer.min(), buffer.max(), buffer.mean(), scoreHistogram,
-                depthHistogram, buffer.meanDepth(), total, sampled);
+        return new BufferStats(
+                buffer.size(),
+                capacity,
+                buffer.min(),
+                buffer.max(),
+                buffer.mean(),
+                scoreHistogram,
+                depthHistogram,
+                buffer.meanDepth(),
+                total,
+                sampled);
     }
 
     /** The buffer's best items: score descending, older insertions first among equal scores. */
@@ -96,12 +118,20 @@ class BufferViews {
                          WHERE i.experiment_id = ? AND i.in_buffer
                          ORDER BY i.score DESC, i.insertion_seq ASC
                          LIMIT ?""")
-                .param(experimentId).param(limit)
-                .query((rs, n) -> new BufferItem(rs.getLong("id"), rs.getLong("base_task_id"),
-                        rs.getString("task_key"), rs.getInt("depth"), rs.getDouble("score"),
-                        nullableDouble(rs, "quality"), rs.getInt("times_sampled"),
-                        rs.getObject("last_sampled_version", Long.class), rs.getString("created_by"),
-                        rs.getLong("insertion_seq"), mapper.readTree(rs.getString("history"))))
+                .param(experimentId)
+                .param(limit)
+                .query((rs, n) -> new BufferItem(
+                        rs.getLong("id"),
+                        rs.getLong("base_task_id"),
+                        rs.getString("task_key"),
+                        rs.getInt("depth"),
+                        rs.getDouble("score"),
+                        nullableDouble(rs, "quality"),
+                        rs.getInt("times_sampled"),
+                        rs.getObject("last_sampled_version", Long.class),
+                        rs.getString("created_by"),
+                        rs.getLong("insertion_seq"),
+                        mapper.readTree(rs.getString("history"))))
                 .list();
     }
 
@@ -116,9 +146,12 @@ class BufferViews {
     @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     public Lineage lineage(UUID experimentId, long instanceId, int maxDescendants) {
         requireExperiment(experimentId);
-        Lineage.Node instance = jdbc.sql("SELECT " + NODE_COLUMNS + " FROM task_instance"
-                        + " WHERE experiment_id = ? AND id = ?")
-                .param(experimentId).param(instanceId).query(NODE).optional()
+        Lineage.Node instance = jdbc.sql(
+                        "SELECT " + NODE_COLUMNS + " FROM task_instance" + " WHERE experiment_id = ? AND id = ?")
+                .param(experimentId)
+                .param(instanceId)
+                .query(NODE)
+                .optional()
                 .orElseThrow(() -> new NotFoundException("task instance", instanceId));
         List<Lineage.Node> ancestors = jdbc.sql("""
                         WITH RECURSIVE up AS (
@@ -127,9 +160,10 @@ class BufferViews {
                             SELECT %2$s, up.distance + 1
                               FROM task_instance t JOIN up ON t.id = up.parent_id AND t.id < up.id
                         )
-                        SELECT %1$s FROM up WHERE distance > 0 ORDER BY distance DESC"""
-                        .formatted(NODE_COLUMNS, prefixed("t")))
-                .param(instanceId).query(NODE).list();
+                        SELECT %1$s FROM up WHERE distance > 0 ORDER BY distance DESC""".formatted(NODE_COLUMNS, prefixed("t")))
+                .param(instanceId)
+                .query(NODE)
+                .list();
         List<Lineage.Node> descendants = new ArrayList<>(jdbc.sql("""
                         WITH RECURSIVE down AS (
                             SELECT %1$s, 0 AS generation FROM task_instance WHERE id = ?
@@ -138,17 +172,21 @@ class BufferViews {
                               FROM task_instance t JOIN down ON t.parent_id = down.id AND t.id > down.id
                         )
                         SELECT %1$s FROM (SELECT * FROM down WHERE generation > 0 LIMIT ?) d
-                         ORDER BY generation, id"""
-                        .formatted(NODE_COLUMNS, prefixed("t")))
-                .param(instanceId).param(maxDescendants + 1).query(NODE).list());
+                         ORDER BY generation, id""".formatted(NODE_COLUMNS, prefixed("t")))
+                .param(instanceId)
+                .param(maxDescendants + 1)
+                .query(NODE)
+                .list());
         boolean truncated = descendants.size() > maxDescendants;
         if (truncated) descendants.remove(descendants.size() - 1);
         return new Lineage(instance, ancestors, descendants, truncated);
     }
 
     private void requireExperiment(UUID experimentId) {
-        boolean exists = jdbc.sql("SELECT EXISTS (SELECT 1 FROM experiment WHERE id = ?)").param(experimentId)
-                .query(Boolean.class).single();
+        boolean exists = jdbc.sql("SELECT EXISTS (SELECT 1 FROM experiment WHERE id = ?)")
+                .param(experimentId)
+                .query(Boolean.class)
+                .single();
         if (!exists) throw new NotFoundException("experiment", experimentId);
     }
 
@@ -158,9 +196,14 @@ class BufferViews {
         return alias + "." + NODE_COLUMNS.replace(", ", ", " + alias + ".");
     }
 
-    private static final RowMapper<Lineage.Node> NODE = (rs, n) -> new Lineage.Node(rs.getLong("id"),
-            rs.getObject("parent_id", Long.class), rs.getInt("depth"), nullableDouble(rs, "score"),
-            nullableDouble(rs, "quality"), rs.getBoolean("in_buffer"), rs.getString("created_by"));
+    private static final RowMapper<Lineage.Node> NODE = (rs, n) -> new Lineage.Node(
+            rs.getLong("id"),
+            rs.getObject("parent_id", Long.class),
+            rs.getInt("depth"),
+            nullableDouble(rs, "score"),
+            nullableDouble(rs, "quality"),
+            rs.getBoolean("in_buffer"),
+            rs.getString("created_by"));
 
     private static Double nullableDouble(ResultSet rs, int column) throws SQLException {
         double value = rs.getDouble(column);

@@ -12,6 +12,5 @@ import java.util.List;
  */
 record Lineage(Node instance, List<Node> ancestors, List<Node> descendants, boolean descendantsTruncated) {
 
-    record Node(long id, Long parentId, int depth, Double score, Double quality, boolean inBuffer,
-                String createdBy) {}
+    record Node(long id, Long parentId, int depth, Double score, Double quality, boolean inBuffer, String createdBy) {}
 }

@@ -29,7 +29,9 @@ class EmbeddedDatabaseConfiguration {
                 .setCleanDataDirectory(false)
                 .setPort(properties.port())
                 .start();
-        log.info("Embedded PostgreSQL on port {} with data in {}", server.getPort(),
+        log.info(
+                "Embedded PostgreSQL on port {} with data in {}",
+                server.getPort(),
                 properties.dataDir().toAbsolutePath());
         return server;
     }

@@ -41,20 +41,28 @@ class EvaluationController {
      * @param samples       n, samples per base task
      * @param label         free text for people
      */
-    record CreateEvaluation(@NotNull @Min(0) Long policyVersion, Split split,
-                            @NotNull @Min(0) @Max(MAX_STEPS) Integer steps,
-                            @NotNull @Min(1) @Max(MAX_SAMPLES) Integer samples,
-                            @Size(max = 200) String label) {}
+    record CreateEvaluation(
+            @NotNull @Min(0) Long policyVersion,
+            Split split,
+            @NotNull @Min(0) @Max(MAX_STEPS) Integer steps,
+            @NotNull @Min(1) @Max(MAX_SAMPLES) Integer samples,
+            @Size(max = 200) String label) {}
 
-    record PostResults(@NotEmpty @Size(max = MAX_ROWS_PER_POST) List<@NotNull @Valid ResultRow> results) {}
+    record PostResults(
+            @NotEmpty @Size(max = MAX_ROWS_PER_POST) List<@NotNull @Valid ResultRow> results) {}
 
     @PostMapping("/api/experiments/{experimentId}/evaluations")
-    ResponseEntity<EvaluationView> create(@PathVariable UUID experimentId,
-                                          @Valid @RequestBody CreateEvaluation request) {
-        EvaluationView created = evaluations.create(experimentId, request.policyVersion(),
-                request.split() == null ? Split.TEST : request.split(), request.steps(), request.samples(),
+    ResponseEntity<EvaluationView> create(
+            @PathVariable UUID experimentId, @Valid @RequestBody CreateEvaluation request) {
+        EvaluationView created = evaluations.create(
+                experimentId,
+                request.policyVersion(),
+                request.split() == null ? Split.TEST : request.split(),
+                request.steps(),
+                request.samples(),
                 request.label());
-        return ResponseEntity.created(URI.create("/api/evaluations/" + created.id())).body(created);
+        return ResponseEntity.created(URI.create("/api/evaluations/" + created.id()))
+                .body(created);
     }
 
     @GetMapping("/api/experiments/{experimentId}/evaluations")
@@ -63,8 +71,7 @@ class EvaluationController {
     }
 
     @PostMapping("/api/evaluations/{evaluationId}/results")
-    EvaluationService.Appended postResults(@PathVariable UUID evaluationId,
-                                           @Valid @RequestBody PostResults request) {
+    EvaluationService.Appended postResults(@PathVariable UUID evaluationId, @Valid @RequestBody PostResults request) {
         return evaluations.append(evaluationId, request.results());
     }
 
@@ -89,8 +96,8 @@ class EvaluationController {
         evaluations.requireEvaluation(evaluationId);
         response.setContentType("text/csv");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
-                "attachment; filename=\"evaluation-" + evaluationId + ".csv\"");
+        response.setHeader(
+                HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"evaluation-" + evaluationId + ".csv\"");
         evaluations.writeCsv(evaluationId, response.getWriter());
     }
 }

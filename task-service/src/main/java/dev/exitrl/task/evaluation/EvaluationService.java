@@ -46,23 +46,31 @@ class EvaluationService {
     }
 
     @Transactional
-    public EvaluationView create(UUID experimentId, long policyVersion, Split split, int steps, int samples,
-                                 String label) {
+    public EvaluationView create(
+            UUID experimentId, long policyVersion, Split split, int steps, int samples, String label) {
         requireExperiment(experimentId);
         return jdbc.sql("""
                         INSERT INTO evaluation (id, experiment_id, policy_version, split, steps, samples, status, label)
                         VALUES (?, ?, ?, ?, ?, ?, 'RUNNING', ?)
                         RETURNING""" + " " + COLUMNS)
-                .param(UUID.randomUUID()).param(experimentId).param(policyVersion).param(split.name())
-                .param(steps).param(samples).param(label)
-                .query(VIEW).single();
+                .param(UUID.randomUUID())
+                .param(experimentId)
+                .param(policyVersion)
+                .param(split.name())
+                .param(steps)
+                .param(samples)
+                .param(label)
+                .query(VIEW)
+                .single();
     }
 
     @Transactional(readOnly = true)
     public List<EvaluationView> list(UUID experimentId) {
         requireExperiment(experimentId);
         return jdbc.sql("SELECT " + COLUMNS + " FROM evaluation WHERE experiment_id = ? ORDER BY created_at, id")
-                .param(experimentId).query(VIEW).list();
+                .param(experimentId)
+                .query(VIEW)
+                .list();
     }
 
     /** How a results post was taken: {@code inserted + unchanged = received}. */
@@ -125,7 +133,10 @@ class EvaluationService {
                     + " already; it cannot become " + target);
         }
         return jdbc.sql("UPDATE evaluation SET status = ?, completed_at = now() WHERE id = ? RETURNING " + COLUMNS)
-                .param(target.name()).param(evaluationId).query(VIEW).single();
+                .param(target.name())
+                .param(evaluationId)
+                .query(VIEW)
+                .single();
     }
 
     /** One snapshot (repeatable read), so the per-step numbers and the totals agree while results stream in. */
@@ -137,13 +148,16 @@ class EvaluationService {
                           FROM evaluation_result WHERE evaluation_id = ?
                          GROUP BY step ORDER BY step""")
                 .param(evaluationId)
-                .query((rs, n) -> new EvaluationSummary.StepSummary(rs.getInt("step"), rs.getLong("n"),
-                        rs.getDouble("mean_quality"), rs.getDouble("accuracy")))
+                .query((rs, n) -> new EvaluationSummary.StepSummary(
+                        rs.getInt("step"), rs.getLong("n"), rs.getDouble("mean_quality"), rs.getDouble("accuracy")))
                 .list();
         long[] totals = jdbc.sql("SELECT count(DISTINCT base_task_id), count(*) FROM evaluation_result"
                         + " WHERE evaluation_id = ?")
-                .param(evaluationId).query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}).single();
-        Double deltaK = meanAt(perStep, evaluation.steps()) == null || meanAt(perStep, 0) == null ? null
+                .param(evaluationId)
+                .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
+                .single();
+        Double deltaK = meanAt(perStep, evaluation.steps()) == null || meanAt(perStep, 0) == null
+                ? null
                 : meanAt(perStep, evaluation.steps()) - meanAt(perStep, 0);
         long[] corrections = jdbc.sql("""
                         SELECT count(*),
@@ -154,10 +168,20 @@ class EvaluationService {
                             ON last.evaluation_id = first.evaluation_id AND last.base_task_id = first.base_task_id
                            AND last.sample = first.sample AND last.step = ?
                          WHERE first.evaluation_id = ? AND first.step = 0""")
-                .param(evaluation.steps()).param(evaluationId)
-                .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}).single();
-        return new EvaluationSummary(evaluation, totals[0], totals[1], perStep, deltaK, corrections[0],
-                corrections[1], corrections[2], corrections[1] - corrections[2]);
+                .param(evaluation.steps())
+                .param(evaluationId)
+                .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)})
+                .single();
+        return new EvaluationSummary(
+                evaluation,
+                totals[0],
+                totals[1],
+                perStep,
+                deltaK,
+                corrections[0],
+                corrections[1],
+                corrections[2],
+                corrections[1] - corrections[2]);
     }
 
     /** Checks that the evaluation exists (so a 404 comes before any output is written). */
@@ -176,18 +200,16 @@ class EvaluationService {
                             SELECT r.base_task_id, t.task_key, r.sample, r.step, r.step_kind, r.quality, r.correct
                               FROM evaluation_result r JOIN base_task t ON t.id = r.base_task_id
                              WHERE r.evaluation_id = ?
-                             ORDER BY r.base_task_id, r.sample, r.step""")
-                    .param(evaluationId)
-                    .query((ResultSet rs) -> {
-                        try {
-                            out.write(rs.getLong(1) + "," + csvField(rs.getString(2)) + "," + rs.getInt(3) + ","
-                                    + rs.getInt(4) + "," + rs.getString(5) + ","
-                                    + BigDecimal.valueOf(rs.getDouble(6)).toPlainString() + "," + rs.getBoolean(7)
-                                    + "\n");
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    });
+                             ORDER BY r.base_task_id, r.sample, r.step""").param(evaluationId).query((ResultSet rs) -> {
+                try {
+                    out.write(rs.getLong(1) + "," + csvField(rs.getString(2)) + "," + rs.getInt(3) + ","
+                            + rs.getInt(4) + "," + rs.getString(5) + ","
+                            + BigDecimal.valueOf(rs.getDouble(6)).toPlainString() + "," + rs.getBoolean(7)
+                            + "\n");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -216,29 +238,40 @@ class EvaluationService {
             String at = "results[" + i + "].";
             String split = splitOf.get(row.baseTaskId());
             if (split == null) {
-                errors.add(new FieldError(at + "baseTaskId", "base task " + row.baseTaskId()
-                        + " does not belong to experiment " + evaluation.experimentId()));
+                errors.add(new FieldError(
+                        at + "baseTaskId",
+                        "base task " + row.baseTaskId() + " does not belong to experiment "
+                                + evaluation.experimentId()));
             } else if (!split.equals(evaluation.split().name())) {
-                errors.add(new FieldError(at + "baseTaskId", "base task " + row.baseTaskId() + " is in split "
-                        + split + "; this evaluation is on " + evaluation.split()));
+                errors.add(new FieldError(
+                        at + "baseTaskId",
+                        "base task " + row.baseTaskId() + " is in split " + split + "; this evaluation is on "
+                                + evaluation.split()));
             }
             if (row.sample() >= evaluation.samples()) {
-                errors.add(new FieldError(at + "sample", "must be in [0, " + (evaluation.samples() - 1)
-                        + "] (the evaluation has samples = " + evaluation.samples() + "), was " + row.sample()));
+                errors.add(new FieldError(
+                        at + "sample",
+                        "must be in [0, " + (evaluation.samples() - 1) + "] (the evaluation has samples = "
+                                + evaluation.samples() + "), was " + row.sample()));
             }
             if (row.step() > evaluation.steps()) {
-                errors.add(new FieldError(at + "step", "must be in [0, " + evaluation.steps()
-                        + "] (the evaluation has steps = " + evaluation.steps() + "), was " + row.step()));
+                errors.add(new FieldError(
+                        at + "step",
+                        "must be in [0, " + evaluation.steps() + "] (the evaluation has steps = " + evaluation.steps()
+                                + "), was " + row.step()));
             }
             if ((row.step() == 0) != (row.stepKind() == StepKind.SOLVE)) {
-                errors.add(new FieldError(at + "stepKind", row.step() == 0
-                        ? "step 0 is the first answer and must be SOLVE, was " + row.stepKind()
-                        : "steps >= 1 revise an earlier answer: one of [IMPROVE, DIVERGE, DEBUG], was SOLVE"));
+                errors.add(new FieldError(
+                        at + "stepKind",
+                        row.step() == 0
+                                ? "step 0 is the first answer and must be SOLVE, was " + row.stepKind()
+                                : "steps >= 1 revise an earlier answer: one of [IMPROVE, DIVERGE, DEBUG], was SOLVE"));
             }
             Integer earlier = seen.putIfAbsent(row.key(), i);
             if (earlier != null && !rows.get(earlier).sameValues(row)) {
-                errors.add(new FieldError("results[" + i + "]", "repeats results[" + earlier
-                        + "] (same baseTaskId, sample and step) with other values"));
+                errors.add(new FieldError(
+                        "results[" + i + "]",
+                        "repeats results[" + earlier + "] (same baseTaskId, sample and step) with other values"));
             }
         }
         if (!errors.isEmpty()) throw new InvalidRequestException(errors);
@@ -257,8 +290,13 @@ class EvaluationService {
                 .param(rows.stream().map(ResultRow::step).toArray(Integer[]::new))
                 .param(evaluationId)
                 .query((ResultSet rs) -> {
-                    var row = new ResultRow(rs.getLong(1), rs.getInt(2), rs.getInt(3),
-                            StepKind.valueOf(rs.getString(4)), rs.getDouble(5), rs.getBoolean(6));
+                    var row = new ResultRow(
+                            rs.getLong(1),
+                            rs.getInt(2),
+                            rs.getInt(3),
+                            StepKind.valueOf(rs.getString(4)),
+                            rs.getDouble(5),
+                            rs.getBoolean(6));
                     stored.put(row.key(), row);
                 });
         return stored;
@@ -286,29 +324,43 @@ class EvaluationService {
     }
 
     private static Double meanAt(List<EvaluationSummary.StepSummary> perStep, int step) {
-        return perStep.stream().filter(s -> s.step() == step).map(EvaluationSummary.StepSummary::meanQuality)
-                .findFirst().orElse(null);
+        return perStep.stream()
+                .filter(s -> s.step() == step)
+                .map(EvaluationSummary.StepSummary::meanQuality)
+                .findFirst()
+                .orElse(null);
     }
 
     private EvaluationView find(UUID evaluationId, String lockClause) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM evaluation WHERE id = ?" + lockClause).param(evaluationId)
-                .query(VIEW).optional().orElseThrow(() -> new NotFoundException("evaluation", evaluationId));
+        return jdbc.sql("SELECT " + COLUMNS + " FROM evaluation WHERE id = ?" + lockClause)
+                .param(evaluationId)
+                .query(VIEW)
+                .optional()
+                .orElseThrow(() -> new NotFoundException("evaluation", evaluationId));
     }
 
     private void requireExperiment(UUID experimentId) {
-        boolean exists = jdbc.sql("SELECT EXISTS (SELECT 1 FROM experiment WHERE id = ?)").param(experimentId)
-                .query(Boolean.class).single();
+        boolean exists = jdbc.sql("SELECT EXISTS (SELECT 1 FROM experiment WHERE id = ?)")
+                .param(experimentId)
+                .query(Boolean.class)
+                .single();
         if (!exists) throw new NotFoundException("experiment", experimentId);
     }
 
-    private static final String COLUMNS = "id, experiment_id, policy_version, split, steps, samples, status, label,"
-            + " created_at, completed_at";
+    private static final String COLUMNS =
+            "id, experiment_id, policy_version, split, steps, samples, status, label," + " created_at, completed_at";
 
     private static final RowMapper<EvaluationView> VIEW = (rs, n) -> new EvaluationView(
-            rs.getObject("id", UUID.class), rs.getObject("experiment_id", UUID.class), rs.getLong("policy_version"),
-            Split.valueOf(rs.getString("split")), rs.getInt("steps"), rs.getInt("samples"),
-            EvaluationStatus.valueOf(rs.getString("status")), rs.getString("label"),
-            instant(rs, "created_at"), instant(rs, "completed_at"));
+            rs.getObject("id", UUID.class),
+            rs.getObject("experiment_id", UUID.class),
+            rs.getLong("policy_version"),
+            Split.valueOf(rs.getString("split")),
+            rs.getInt("steps"),
+            rs.getInt("samples"),
+            EvaluationStatus.valueOf(rs.getString("status")),
+            rs.getString("label"),
+            instant(rs, "created_at"),
+            instant(rs, "completed_at"));
 
     private static java.time.Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);

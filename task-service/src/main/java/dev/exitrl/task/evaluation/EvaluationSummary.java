@@ -15,8 +15,16 @@ import java.util.List;
  * @param rightToWrong  pairs right at step 0 and wrong at step K
  * @param netCorrections {@code wrongToRight - rightToWrong}
  */
-record EvaluationSummary(EvaluationView evaluation, long tasks, long rows, List<StepSummary> perStep, Double deltaK,
-                         long pairs, long wrongToRight, long rightToWrong, long netCorrections) {
+record EvaluationSummary(
+        EvaluationView evaluation,
+        long tasks,
+        long rows,
+        List<StepSummary> perStep,
+        Double deltaK,
+        long pairs,
+        long wrongToRight,
+        long rightToWrong,
+        long netCorrections) {
 
     /**
      * @param step        k

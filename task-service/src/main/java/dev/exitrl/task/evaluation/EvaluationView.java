@@ -10,5 +10,14 @@ import java.util.UUID;
  * @param steps   K, self-improvement steps after the first answer (step 0)
  * @param samples n, independent samples per base task (avg@n)
  */
-record EvaluationView(UUID id, UUID experimentId, long policyVersion, Split split, int steps, int samples,
-                      EvaluationStatus status, String label, Instant createdAt, Instant completedAt) {}
+record EvaluationView(
+        UUID id,
+        UUID experimentId,
+        long policyVersion,
+        Split split,
+        int steps,
+        int samples,
+        EvaluationStatus status,
+        String label,
+        Instant createdAt,
+        Instant completedAt) {}

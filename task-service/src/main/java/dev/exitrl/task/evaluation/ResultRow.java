@@ -33,7 +33,8 @@ record ResultRow(
 
     /** Same recorded values (the key is assumed equal). Qualities compare exactly: float8 round-trips. */
     boolean sameValues(ResultRow other) {
-        return stepKind == other.stepKind && quality.doubleValue() == other.quality.doubleValue()
+        return stepKind == other.stepKind
+                && quality.doubleValue() == other.quality.doubleValue()
                 && correct.booleanValue() == other.correct.booleanValue();
     }
 }

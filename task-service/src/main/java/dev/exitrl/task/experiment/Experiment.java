@@ -69,14 +69,43 @@ public class Experiment {
         this.updatedAt = Instant.now();
     }
 
-    public UUID getId() { return id; }
-    public String getName() { return name; }
-    public String getDomain() { return domain; }
-    public String getPreset() { return preset; }
-    public ExperimentStatus getStatus() { return status; }
-    public long getSeed() { return seed; }
-    public String getConfig() { return config; }
-    public Instant getCreatedAt() { return createdAt; }
-    public Instant getUpdatedAt() { return updatedAt; }
-    public long getPolicyVersion() { return policyVersion; }
+    public UUID getId() {
+        return id;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public String getDomain() {
+        return domain;
+    }
+
+    public String getPreset() {
+        return preset;
+    }
+
+    public ExperimentStatus getStatus() {
+        return status;
+    }
+
+    public long getSeed() {
+        return seed;
+    }
+
+    public String getConfig() {
+        return config;
+    }
+
+    public Instant getCreatedAt() {
+        return createdAt;
+    }
+
+    public Instant getUpdatedAt() {
+        return updatedAt;
+    }
+
+    public long getPolicyVersion() {
+        return policyVersion;
+    }
 }

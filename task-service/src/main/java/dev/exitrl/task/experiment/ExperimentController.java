@@ -31,14 +31,16 @@ class ExperimentController {
      * @param config {@code domain} and {@code preset} are required; every other field of exit-core's
      *               ExperimentConfig is optional and overrides the paper's defaults for that domain and preset
      */
-    record CreateExperiment(@NotBlank @Size(max = 200) String name, @NotNull JsonNode config) {}
+    record CreateExperiment(
+            @NotBlank @Size(max = 200) String name, @NotNull JsonNode config) {}
 
     record StatusChange(@NotNull ExperimentStatus status) {}
 
     @PostMapping
     ResponseEntity<ExperimentView> create(@Valid @RequestBody CreateExperiment request) {
         ExperimentView created = experiments.create(request.name(), request.config());
-        return ResponseEntity.created(URI.create("/api/experiments/" + created.id())).body(created);
+        return ResponseEntity.created(URI.create("/api/experiments/" + created.id()))
+                .body(created);
     }
 
     @GetMapping

@@ -25,8 +25,10 @@ public class ExperimentService {
     /** Allowed status changes; anything else is a 409. */
     private static final Map<ExperimentStatus, Set<ExperimentStatus>> TRANSITIONS = Map.of(
             ExperimentStatus.CREATED, EnumSet.of(ExperimentStatus.RUNNING, ExperimentStatus.FAILED),
-            ExperimentStatus.RUNNING, EnumSet.of(ExperimentStatus.PAUSED, ExperimentStatus.COMPLETED, ExperimentStatus.FAILED),
-            ExperimentStatus.PAUSED, EnumSet.of(ExperimentStatus.RUNNING, ExperimentStatus.COMPLETED, ExperimentStatus.FAILED),
+            ExperimentStatus.RUNNING,
+                    EnumSet.of(ExperimentStatus.PAUSED, ExperimentStatus.COMPLETED, ExperimentStatus.FAILED),
+            ExperimentStatus.PAUSED,
+                    EnumSet.of(ExperimentStatus.RUNNING, ExperimentStatus.COMPLETED, ExperimentStatus.FAILED),
             ExperimentStatus.COMPLETED, EnumSet.noneOf(ExperimentStatus.class),
             ExperimentStatus.FAILED, EnumSet.noneOf(ExperimentStatus.class));
 
@@ -44,16 +46,18 @@ public class ExperimentService {
     public ExperimentView create(String name, JsonNode configRequest) {
         var result = ExperimentRequests.read(mapper, configRequest);
         var errors = new ArrayList<FieldError>();
-        result.violations().forEach(v -> errors.add(new FieldError(
-                v.field().isEmpty() ? "config" : "config." + v.field(), v.message())));
+        result.violations()
+                .forEach(v -> errors.add(
+                        new FieldError(v.field().isEmpty() ? "config" : "config." + v.field(), v.message())));
         if (result.config() != null && domains.find(result.config().domain()).isEmpty()) {
-            errors.add(new FieldError("config.domain", "unknown domain '" + result.config().domain()
-                    + "'; known: " + String.join(", ", domains.ids())));
+            errors.add(new FieldError(
+                    "config.domain",
+                    "unknown domain '" + result.config().domain() + "'; known: " + String.join(", ", domains.ids())));
         }
         if (!errors.isEmpty()) throw new InvalidRequestException(errors);
         ExperimentConfig config = result.config();
-        var experiment = new Experiment(name, config.domain(), config.preset().id(), config.seed(),
-                mapper.writeValueAsString(config));
+        var experiment = new Experiment(
+                name, config.domain(), config.preset().id(), config.seed(), mapper.writeValueAsString(config));
         return view(repository.saveAndFlush(experiment));
     }
 
@@ -70,7 +74,8 @@ public class ExperimentService {
     @Transactional
     public ExperimentView changeStatus(UUID id, ExperimentStatus target) {
         var experiment = find(id);
-        if (experiment.getStatus() != target && !TRANSITIONS.get(experiment.getStatus()).contains(target)) {
+        if (experiment.getStatus() != target
+                && !TRANSITIONS.get(experiment.getStatus()).contains(target)) {
             throw new ConflictException("experiment " + id + " cannot go from " + experiment.getStatus() + " to "
                     + target + "; allowed: " + TRANSITIONS.get(experiment.getStatus()));
         }
@@ -88,7 +93,16 @@ public class ExperimentService {
     }
 
     private ExperimentView view(Experiment e) {
-        return new ExperimentView(e.getId(), e.getName(), e.getDomain(), e.getPreset(), e.getStatus(), e.getSeed(),
-                e.getPolicyVersion(), config(e), e.getCreatedAt(), e.getUpdatedAt());
+        return new ExperimentView(
+                e.getId(),
+                e.getName(),
+                e.getDomain(),
+                e.getPreset(),
+                e.getStatus(),
+                e.getSeed(),
+                e.getPolicyVersion(),
+                config(e),
+                e.getCreatedAt(),
+                e.getUpdatedAt());
     }
 }

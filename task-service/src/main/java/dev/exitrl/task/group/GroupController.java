@@ -37,9 +37,14 @@ class GroupController {
      * @param promptTokenIds  its token ids (for training), optional
      * @param rollouts        G >= 2 verified rollouts
      */
-    record SubmitGroup(@NotBlank @Size(max = 200) String idempotencyKey, @NotNull UUID leaseId, @Min(0) int slot,
-                       @Min(0) long policyVersion, @NotNull String prompt, List<Integer> promptTokenIds,
-                       @NotNull @Size(min = 2, max = 1024) List<@Valid @NotNull RolloutResult> rollouts) {}
+    record SubmitGroup(
+            @NotBlank @Size(max = 200) String idempotencyKey,
+            @NotNull UUID leaseId,
+            @Min(0) int slot,
+            @Min(0) long policyVersion,
+            @NotNull String prompt,
+            List<Integer> promptTokenIds,
+            @NotNull @Size(min = 2, max = 1024) List<@Valid @NotNull RolloutResult> rollouts) {}
 
     /**
      * @param response        the text the policy wrote
@@ -51,9 +56,14 @@ class GroupController {
      * @param tokenIds        response token ids, optional
      * @param logProbs        behaviour log-probabilities of those tokens, optional (off-policy correction)
      */
-    record RolloutResult(@NotNull String response, @DecimalMin("0.0") @DecimalMax("1.0") double quality,
-                         double reward, String feedback, JsonNode history, List<Integer> tokenIds,
-                         List<Double> logProbs) {}
+    record RolloutResult(
+            @NotNull String response,
+            @DecimalMin("0.0") @DecimalMax("1.0") double quality,
+            double reward,
+            String feedback,
+            JsonNode history,
+            List<Integer> tokenIds,
+            List<Double> logProbs) {}
 
     /** Several groups (e.g. all of a lease) in one request and one transaction; each keeps its own idempotency key. */
     record SubmitGroups(@NotNull @Size(min = 1, max = 4096) List<@Valid @NotNull SubmitGroup> groups) {}

@@ -53,18 +53,29 @@ class GroupService {
     private final Counter submits;
     private final Counter replays;
 
-    GroupService(JdbcClient jdbc, ObjectMapper mapper, ExperimentLocks locks, InstanceStore instances,
-                 BufferStore buffer, BufferIndexes indexes, MeterRegistry meters) {
+    GroupService(
+            JdbcClient jdbc,
+            ObjectMapper mapper,
+            ExperimentLocks locks,
+            InstanceStore instances,
+            BufferStore buffer,
+            BufferIndexes indexes,
+            MeterRegistry meters) {
         this.indexes = indexes;
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.locks = locks;
         this.instances = instances;
         this.buffer = buffer;
-        this.submitTimer = Timer.builder("exit.submit.latency").description("time to store a group and update the buffer")
-                .publishPercentileHistogram().register(meters);
-        this.submits = Counter.builder("exit.submits").description("groups stored").register(meters);
-        this.replays = Counter.builder("exit.submit.replays").description("idempotent replays of a submit").register(meters);
+        this.submitTimer = Timer.builder("exit.submit.latency")
+                .description("time to store a group and update the buffer")
+                .publishPercentileHistogram()
+                .register(meters);
+        this.submits =
+                Counter.builder("exit.submits").description("groups stored").register(meters);
+        this.replays = Counter.builder("exit.submit.replays")
+                .description("idempotent replays of a submit")
+                .register(meters);
     }
 
     @Transactional
@@ -83,7 +94,8 @@ class GroupService {
             } catch (InvalidRequestException e) {
                 String prefix = "groups[" + i + "].";
                 throw new InvalidRequestException(e.errors().stream()
-                        .map(f -> new FieldError(prefix + f.field(), f.message())).toList());
+                        .map(f -> new FieldError(prefix + f.field(), f.message()))
+                        .toList());
             }
         }
         return outcomes;
@@ -91,9 +103,12 @@ class GroupService {
 
     private SubmitOutcome submitLocked(UUID experimentId, GroupController.SubmitGroup request) {
         var experiment = locks.lock(experimentId);
-        var replay = jdbc.sql("SELECT id, outcome::text FROM rollout_group WHERE experiment_id = ? AND idempotency_key = ?")
-                .param(experimentId).param(request.idempotencyKey())
-                .query((rs, n) -> mapper.readValue(rs.getString(2), SubmitOutcome.class).withGroup(rs.getLong(1)))
+        var replay = jdbc.sql(
+                        "SELECT id, outcome::text FROM rollout_group WHERE experiment_id = ? AND idempotency_key = ?")
+                .param(experimentId)
+                .param(request.idempotencyKey())
+                .query((rs, n) ->
+                        mapper.readValue(rs.getString(2), SubmitOutcome.class).withGroup(rs.getLong(1)))
                 .optional();
         if (replay.isPresent()) {
             replays.increment();
@@ -111,13 +126,23 @@ class GroupService {
                           JOIN task_instance t ON t.id = ls.instance_id
                           JOIN base_task b ON b.id = t.base_task_id
                          WHERE l.id = ? AND l.experiment_id = ? AND ls.slot = ?""")
-                .param(request.leaseId()).param(experimentId).param(request.slot())
-                .query((rs, n) -> new LeasedSlot(rs.getLong(1), StepKind.valueOf(rs.getString(2)),
-                        rs.getObject(3, Long.class), rs.getLong(4), TaskJson.historyFromJson(rs.getString(5)),
-                        rs.getObject(6, UUID.class), rs.getTimestamp(7), TaskJson.baseTaskFromJson(rs.getString(8))))
+                .param(request.leaseId())
+                .param(experimentId)
+                .param(request.slot())
+                .query((rs, n) -> new LeasedSlot(
+                        rs.getLong(1),
+                        StepKind.valueOf(rs.getString(2)),
+                        rs.getObject(3, Long.class),
+                        rs.getLong(4),
+                        TaskJson.historyFromJson(rs.getString(5)),
+                        rs.getObject(6, UUID.class),
+                        rs.getTimestamp(7),
+                        TaskJson.baseTaskFromJson(rs.getString(8))))
                 .optional()
-                .orElseThrow(() -> new InvalidRequestException("slot", "lease " + request.leaseId()
-                        + " of experiment " + experimentId + " has no slot " + request.slot()));
+                .orElseThrow(() -> new InvalidRequestException(
+                        "slot",
+                        "lease " + request.leaseId() + " of experiment " + experimentId + " has no slot "
+                                + request.slot()));
         if (slot.groupId() != null) {
             throw new ConflictException("slot " + request.slot() + " of lease " + request.leaseId()
                     + " was already submitted as group " + slot.groupId() + " under another idempotency key");
@@ -125,15 +150,18 @@ class GroupService {
         var parent = TaskInstance.of(slot.task().ref(), slot.history());
         var config = experiment.config();
         if (request.rollouts().size() != config.rolloutsPerPrompt()) {
-            throw new InvalidRequestException("rollouts", "must hold G = " + config.rolloutsPerPrompt()
-                    + " rollouts for this experiment, was " + request.rollouts().size());
+            throw new InvalidRequestException(
+                    "rollouts",
+                    "must hold G = " + config.rolloutsPerPrompt() + " rollouts for this experiment, was "
+                            + request.rollouts().size());
         }
         var rollouts = rollouts(parent, request.rollouts());
         var group = new Group(parent, slot.stepKind(), new PolicyVersion(request.policyVersion()), rollouts);
         double score = LearnabilityScore.of(group.qualities());
         // The parent stays leased only when another (newer) lease holds it; ours ends with this submit.
         boolean ours = request.leaseId().equals(slot.leasedBy());
-        long parentLeasedUntil = ours || slot.leasedUntil() == null ? 0 : slot.leasedUntil().getTime();
+        long parentLeasedUntil =
+                ours || slot.leasedUntil() == null ? 0 : slot.leasedUntil().getTime();
 
         String parentOutcome = "not-buffered";
         int offered = 0;
@@ -141,15 +169,24 @@ class GroupService {
         var index = indexes.forUpdate(experiment);
         if (config.usesBuffer()) {
             try (var session = buffer.open(experiment, index)) {
-                parentOutcome = id(session.rescore(slot.instanceId(), score, experiment.policyVersion(), parentLeasedUntil));
+                parentOutcome =
+                        id(session.rescore(slot.instanceId(), score, experiment.policyVersion(), parentLeasedUntil));
                 if (config.selfIteration()) {
-                    var random = new SplittableRandom(experiment.seed() ^ request.idempotencyKey().hashCode() * 0x9E3779B97F4A7C15L);
+                    var random = new SplittableRandom(
+                            experiment.seed() ^ request.idempotencyKey().hashCode() * 0x9E3779B97F4A7C15L);
                     var children = Expansion.children(group, config.childPolicy(), random);
-                    var rows = children.stream().map(child -> new InstanceStore.NewInstance(slot.baseTaskId(),
-                            slot.instanceId(), child.history(), slot.stepKind(), qualityOf(child.history(), rollouts))).toList();
+                    var rows = children.stream()
+                            .map(child -> new InstanceStore.NewInstance(
+                                    slot.baseTaskId(),
+                                    slot.instanceId(),
+                                    child.history(),
+                                    slot.stepKind(),
+                                    qualityOf(child.history(), rollouts)))
+                            .toList();
                     for (var row : instances.upsertAll(experimentId, rows)) {
                         offered++;
-                        var result = session.offer(row.id(), score, experiment.policyVersion(), row.leasedUntilMillis());
+                        var result =
+                                session.offer(row.id(), score, experiment.policyVersion(), row.leasedUntilMillis());
                         if (result == OfferResult.ADDED || result == OfferResult.REPLACED_MIN) added++;
                     }
                 }
@@ -157,10 +194,12 @@ class GroupService {
         }
         if (ours) {
             jdbc.sql("UPDATE task_instance SET leased_by = NULL, leased_until = NULL WHERE id = ?")
-                    .param(slot.instanceId()).update();
+                    .param(slot.instanceId())
+                    .update();
             index.setLeasedUntil(slot.instanceId(), 0);
         }
-        var outcome = new SubmitOutcome(0, slot.instanceId(), score, parentOutcome, offered, added, index.size(), false);
+        var outcome =
+                new SubmitOutcome(0, slot.instanceId(), score, parentOutcome, offered, added, index.size(), false);
         long groupId = jdbc.sql("""
                         WITH g AS (
                             INSERT INTO rollout_group (experiment_id, instance_id, lease_id, step_kind, policy_version, prompt,
@@ -169,18 +208,30 @@ class GroupService {
                         INSERT INTO training_queue (group_id, experiment_id, policy_version, state)
                         SELECT id, experiment_id, policy_version, 'READY' FROM g
                         RETURNING group_id""")
-                .param(experimentId).param(slot.instanceId()).param(request.leaseId()).param(slot.stepKind().name())
-                .param(request.policyVersion()).param(request.prompt())
+                .param(experimentId)
+                .param(slot.instanceId())
+                .param(request.leaseId())
+                .param(slot.stepKind().name())
+                .param(request.policyVersion())
+                .param(request.prompt())
                 .param(mapper.writeValueAsString(new StoredRollouts(request.promptTokenIds(), request.rollouts())))
-                .param(score).param(request.idempotencyKey()).param(mapper.writeValueAsString(outcome))
-                .query(Long.class).single();
+                .param(score)
+                .param(request.idempotencyKey())
+                .param(mapper.writeValueAsString(outcome))
+                .query(Long.class)
+                .single();
         jdbc.sql("""
                 WITH s AS (UPDATE lease_slot SET group_id = ? WHERE lease_id = ? AND slot = ? RETURNING lease_id)
                 UPDATE lease SET status = 'COMPLETED', closed_at = now()
                  WHERE id = ? AND status = 'ACTIVE'
                    AND NOT EXISTS (SELECT 1 FROM lease_slot WHERE lease_id = ? AND group_id IS NULL AND slot <> ?)""")
-                .param(groupId).param(request.leaseId()).param(request.slot())
-                .param(request.leaseId()).param(request.leaseId()).param(request.slot()).update();
+                .param(groupId)
+                .param(request.leaseId())
+                .param(request.slot())
+                .param(request.leaseId())
+                .param(request.leaseId())
+                .param(request.slot())
+                .update();
         submits.increment();
         return outcome.withGroup(groupId);
     }
@@ -190,10 +241,15 @@ class GroupService {
         var errors = new ArrayList<FieldError>();
         for (int i = 0; i < results.size(); i++) {
             var r = results.get(i);
-            if (!Double.isFinite(r.reward())) errors.add(new FieldError("rollouts[" + i + "].reward", "must be finite"));
-            if (r.logProbs() != null && r.tokenIds() != null && r.logProbs().size() != r.tokenIds().size()) {
-                errors.add(new FieldError("rollouts[" + i + "].logProbs", "must have one entry per token id ("
-                        + r.tokenIds().size() + "), had " + r.logProbs().size()));
+            if (!Double.isFinite(r.reward()))
+                errors.add(new FieldError("rollouts[" + i + "].reward", "must be finite"));
+            if (r.logProbs() != null
+                    && r.tokenIds() != null
+                    && r.logProbs().size() != r.tokenIds().size()) {
+                errors.add(new FieldError(
+                        "rollouts[" + i + "].logProbs",
+                        "must have one entry per token id (" + r.tokenIds().size() + "), had "
+                                + r.logProbs().size()));
             }
             History history;
             try {
@@ -224,8 +280,15 @@ class GroupService {
         return result.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    private record LeasedSlot(long instanceId, StepKind stepKind, Long groupId, long baseTaskId, History history,
-                              UUID leasedBy, java.sql.Timestamp leasedUntil, BaseTask task) {}
+    private record LeasedSlot(
+            long instanceId,
+            StepKind stepKind,
+            Long groupId,
+            long baseTaskId,
+            History history,
+            UUID leasedBy,
+            java.sql.Timestamp leasedUntil,
+            BaseTask task) {}
 
     /** What the trainer needs of a group besides its row: prompt tokens and every rollout as submitted. */
     record StoredRollouts(List<Integer> promptTokenIds, List<GroupController.RolloutResult> rollouts) {}

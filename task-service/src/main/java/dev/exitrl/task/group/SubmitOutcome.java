@@ -13,8 +13,15 @@ package dev.exitrl.task.group;
  * @param bufferSize     buffer size after the submit
  * @param replay         true when this answer is the stored one of an earlier submit with the same key
  */
-public record SubmitOutcome(long groupId, long instanceId, double score, String parent, int childrenOffered,
-                            int childrenAdded, int bufferSize, boolean replay) {
+public record SubmitOutcome(
+        long groupId,
+        long instanceId,
+        double score,
+        String parent,
+        int childrenOffered,
+        int childrenAdded,
+        int bufferSize,
+        boolean replay) {
     SubmitOutcome withGroup(long id) {
         return new SubmitOutcome(id, instanceId, score, parent, childrenOffered, childrenAdded, bufferSize, replay);
     }

@@ -12,8 +12,8 @@ final class DrawsWithoutReplacement {
     static final int MAX_REJECTIONS = 64;
 
     private final double[] probabilities; // (n)
-    private final double[] cumulative;    // (n), cumulative[i] = p_0 + ... + p_i
-    private final boolean[] drawn;        // (n)
+    private final double[] cumulative; // (n), cumulative[i] = p_0 + ... + p_i
+    private final boolean[] drawn; // (n)
     private double remainingMass;
     private int remaining;
 

@@ -28,17 +28,23 @@ public class ExpiryReaper {
         this.transactions = transactions;
     }
 
-    @Scheduled(fixedDelayString = "${exit.task.reap-interval:PT30S}", initialDelayString = "${exit.task.reap-interval:PT30S}")
+    @Scheduled(
+            fixedDelayString = "${exit.task.reap-interval:PT30S}",
+            initialDelayString = "${exit.task.reap-interval:PT30S}")
     public void reap() {
-        List<UUID> experiments = jdbc.sql("SELECT DISTINCT experiment_id FROM lease WHERE status = 'ACTIVE' AND expires_at < now()")
-                .query(UUID.class).list();
+        List<UUID> experiments = jdbc.sql(
+                        "SELECT DISTINCT experiment_id FROM lease WHERE status = 'ACTIVE' AND expires_at < now()")
+                .query(UUID.class)
+                .list();
         for (UUID id : experiments) {
             transactions.executeWithoutResult(tx -> {
                 locks.lock(id);
                 leases.reclaimExpired(id);
             });
         }
-        jdbc.sql("UPDATE training_queue SET state = 'READY', claim_id = NULL, claim_expires_at = NULL, updated_at = now()"
-                + " WHERE state = 'CLAIMED' AND claim_expires_at < now()").update();
+        jdbc.sql(
+                        "UPDATE training_queue SET state = 'READY', claim_id = NULL, claim_expires_at = NULL, updated_at = now()"
+                                + " WHERE state = 'CLAIMED' AND claim_expires_at < now()")
+                .update();
     }
 }

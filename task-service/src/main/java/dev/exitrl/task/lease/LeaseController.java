@@ -29,8 +29,10 @@ class LeaseController {
      * @param size            prompt slots wanted (fewer come back when every candidate is already leased)
      * @param durationSeconds lease duration; default {@code exit.task.lease-duration}
      */
-    record LeaseRequest(@NotBlank @Size(max = 200) String workerId, @Min(1) @Max(4096) int size,
-                        @Min(1) @Max(86_400) Integer durationSeconds) {}
+    record LeaseRequest(
+            @NotBlank @Size(max = 200) String workerId,
+            @Min(1) @Max(4096) int size,
+            @Min(1) @Max(86_400) Integer durationSeconds) {}
 
     @PostMapping
     LeaseView lease(@PathVariable UUID experimentId, @Valid @RequestBody LeaseRequest request) {

@@ -29,7 +29,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -74,16 +73,24 @@ class LeaseService {
     private final TaskServiceProperties properties;
     private final Timer leaseTimer;
 
-    LeaseService(JdbcClient jdbc, ExperimentLocks locks, BaseTaskStore baseTasks, InstanceStore instances,
-                 BufferIndexes indexes, TaskServiceProperties properties, MeterRegistry meters) {
+    LeaseService(
+            JdbcClient jdbc,
+            ExperimentLocks locks,
+            BaseTaskStore baseTasks,
+            InstanceStore instances,
+            BufferIndexes indexes,
+            TaskServiceProperties properties,
+            MeterRegistry meters) {
         this.indexes = indexes;
         this.jdbc = jdbc;
         this.locks = locks;
         this.baseTasks = baseTasks;
         this.instances = instances;
         this.properties = properties;
-        this.leaseTimer = Timer.builder("exit.lease.latency").description("time to choose and lease a batch")
-                .publishPercentileHistogram().register(meters);
+        this.leaseTimer = Timer.builder("exit.lease.latency")
+                .description("time to choose and lease a batch")
+                .publishPercentileHistogram()
+                .register(meters);
     }
 
     @Transactional
@@ -108,20 +115,25 @@ class LeaseService {
         // Softmax over the index: O(log N) per slot. Otherwise (rank sampler, or the table-scan baseline) the
         // exact distribution over every free item is computed once per lease.
         boolean treeDraws = config.usesBuffer() && properties.samplingIndex() && index.drawsSoftmax();
-        FreeItems pool = !config.usesBuffer() || treeDraws ? FreeItems.none()
+        FreeItems pool = !config.usesBuffer() || treeDraws
+                ? FreeItems.none()
                 : properties.samplingIndex() ? index.free(nowMillis) : scanFreeItems(experimentId);
         BufferSampler sampler = config.bufferSampler();
         var draws = new DrawsWithoutReplacement(
                 pool.ids().isEmpty() ? new double[0] : sampler.probabilities(pool.candidates(), version));
 
         // 1. Where each slot comes from: a buffer item or a base task (Algorithm 1, step 1).
-        var bufferPicks = new ArrayList<Long>();   // stored instance ids, in slot order
+        var bufferPicks = new ArrayList<Long>(); // stored instance ids, in slot order
         var picked = new HashSet<Long>();
         int basePicks = 0;
-        var order = new ArrayList<Boolean>();      // per slot: true = buffer
+        var order = new ArrayList<Boolean>(); // per slot: true = buffer
         for (int slot = 0; slot < size; slot++) {
-            var source = InstanceChoice.choose(config.usesBuffer(), index.size(), config.bufferMinSize(),
-                    config.selectProbability(), streams.choice);
+            var source = InstanceChoice.choose(
+                    config.usesBuffer(),
+                    index.size(),
+                    config.bufferMinSize(),
+                    config.selectProbability(),
+                    streams.choice);
             long pick = -1;
             if (source == InstanceChoice.Source.BUFFER) {
                 if (treeDraws) pick = index.drawFree(streams.choice, nowMillis, picked);
@@ -142,13 +154,23 @@ class LeaseService {
         if (!bufferPicks.isEmpty()) {
             var stored = instances.byIds(experimentId, bufferPicks).stream()
                     .collect(java.util.stream.Collectors.toMap(StoredInstance::id, i -> i));
-            var tasks = baseTasks.byIds(experimentId, stored.values().stream().map(StoredInstance::baseTaskId).toList());
+            var tasks = baseTasks.byIds(
+                    experimentId,
+                    stored.values().stream().map(StoredInstance::baseTaskId).toList());
             for (long id : bufferPicks) {
                 var instance = stored.get(id);
                 var task = tasks.get(instance.baseTaskId());
-                var selected = Selection.select(TaskInstance.of(task.task().ref(), instance.history()), streams.selection);
-                long selectedId = selected.history().equals(instance.history()) ? id
-                        : instances.upsert(experimentId, instance.baseTaskId(), instance.parentId(), selected.history(), null, null);
+                var selected =
+                        Selection.select(TaskInstance.of(task.task().ref(), instance.history()), streams.selection);
+                long selectedId = selected.history().equals(instance.history())
+                        ? id
+                        : instances.upsert(
+                                experimentId,
+                                instance.baseTaskId(),
+                                instance.parentId(),
+                                selected.history(),
+                                null,
+                                null);
                 fromBuffer.add(taken.add(selectedId) ? new Chosen(selectedId, task, selected.history(), true) : null);
             }
         }
@@ -165,14 +187,16 @@ class LeaseService {
             var ordinals = new ArrayList<Integer>();
             for (int ignored : pending) ordinals.add(InstanceChoice.baseTaskIndex(trainTasks, streams.choice));
             var tasks = baseTasks.byOrdinals(experimentId, Split.TRAIN, new HashSet<>(ordinals));
-            var rows = ordinals.stream().map(o -> new InstanceStore.NewInstance(tasks.get(o).id(), null,
-                    History.empty(), null, null)).toList();
+            var rows = ordinals.stream()
+                    .map(o -> new InstanceStore.NewInstance(tasks.get(o).id(), null, History.empty(), null, null))
+                    .toList();
             var upserted = instances.upsertAll(experimentId, rows);
             var stillPending = new ArrayList<Integer>();
             for (int k = 0; k < pending.size(); k++) {
                 var row = upserted.get(k);
                 if (row.leasedUntilMillis() < nowMillis && taken.add(row.id())) {
-                    fromBase.set(pending.get(k), new Chosen(row.id(), tasks.get(ordinals.get(k)), History.empty(), false));
+                    fromBase.set(
+                            pending.get(k), new Chosen(row.id(), tasks.get(ordinals.get(k)), History.empty(), false));
                 } else {
                     stillPending.add(pending.get(k));
                 }
@@ -192,8 +216,15 @@ class LeaseService {
             var instance = TaskInstance.of(chosen.task.task().ref(), chosen.history);
             StepKind kind = StepKindChoice.choose(instance, config.effectiveDivergeProbability(), false, streams.kinds);
             String prompt = experiment.domain().renderPrompt(chosen.task.task(), kind, chosen.history);
-            slots.add(new LeaseView.Slot(slots.size(), chosen.instanceId, instance.depth(), kind, chosen.fromBuffer,
-                    TaskJson.toTree(chosen.task.task()), TaskJson.toTree(chosen.history), prompt));
+            slots.add(new LeaseView.Slot(
+                    slots.size(),
+                    chosen.instanceId,
+                    instance.depth(),
+                    kind,
+                    chosen.fromBuffer,
+                    TaskJson.toTree(chosen.task.task()),
+                    TaskJson.toTree(chosen.history),
+                    prompt));
         }
 
         // 5. Record the lease: four statements whatever its size.
@@ -209,19 +240,31 @@ class LeaseService {
                         INSERT INTO lease_slot (lease_id, slot, instance_id, step_kind, from_buffer)
                         SELECT l.id, s.slot - 1, s.instance_id, s.step_kind, s.from_buffer
                           FROM l, unnest(?::bigint[], ?::text[], ?::boolean[]) WITH ORDINALITY AS s(instance_id, step_kind, from_buffer, slot)""")
-                .param(leaseId).param(experimentId).param(workerId).param(version)
-                .param(java.sql.Timestamp.from(now)).param(java.sql.Timestamp.from(expiresAt))
+                .param(leaseId)
+                .param(experimentId)
+                .param(workerId)
+                .param(version)
+                .param(java.sql.Timestamp.from(now))
+                .param(java.sql.Timestamp.from(expiresAt))
                 .param(leasedIds)
                 .param(slots.stream().map(s -> s.stepKind().name()).toArray(String[]::new))
                 .param(slots.stream().map(LeaseView.Slot::fromBuffer).toArray(Boolean[]::new))
                 .update();
         jdbc.sql("UPDATE task_instance SET leased_by = ?, leased_until = ? WHERE id = ANY(?)")
-                .param(leaseId).param(java.sql.Timestamp.from(expiresAt)).param(leasedIds).update();
+                .param(leaseId)
+                .param(java.sql.Timestamp.from(expiresAt))
+                .param(leasedIds)
+                .update();
         for (long leased : leasedIds) index.setLeasedUntil(leased, expiresAt.toEpochMilli());
-        jdbc.sql("UPDATE task_instance SET times_sampled = times_sampled + 1, last_sampled_version = ? WHERE id = ANY(?)")
-                .param(version).param(sampled.toArray(Long[]::new)).update();
+        jdbc.sql(
+                        "UPDATE task_instance SET times_sampled = times_sampled + 1, last_sampled_version = ? WHERE id = ANY(?)")
+                .param(version)
+                .param(sampled.toArray(Long[]::new))
+                .update();
         for (long id : sampled) index.markSampled(id, version);
-        jdbc.sql("UPDATE experiment SET lease_count = lease_count + 1 WHERE id = ?").param(experimentId).update();
+        jdbc.sql("UPDATE experiment SET lease_count = lease_count + 1 WHERE id = ?")
+                .param(experimentId)
+                .update();
         return new LeaseView(leaseId, experimentId, workerId, version, expiresAt, slots);
     }
 
@@ -230,26 +273,37 @@ class LeaseService {
         var experiment = locks.lock(experimentId);
         int updated = jdbc.sql("UPDATE lease SET status = 'RELEASED', closed_at = now()"
                         + " WHERE id = ? AND experiment_id = ? AND status = 'ACTIVE'")
-                .param(leaseId).param(experimentId).update();
+                .param(leaseId)
+                .param(experimentId)
+                .update();
         if (updated == 0) {
             boolean exists = jdbc.sql("SELECT count(*) FROM lease WHERE id = ? AND experiment_id = ?")
-                    .param(leaseId).param(experimentId).query(Integer.class).single() > 0;
+                            .param(leaseId)
+                            .param(experimentId)
+                            .query(Integer.class)
+                            .single()
+                    > 0;
             if (!exists) throw new NotFoundException("lease", leaseId);
             return; // already closed: releasing again changes nothing
         }
         var index = indexes.forUpdate(experiment);
         jdbc.sql("UPDATE task_instance SET leased_by = NULL, leased_until = NULL WHERE leased_by = ? RETURNING id")
-                .param(leaseId).query(Long.class).list()
+                .param(leaseId)
+                .query(Long.class)
+                .list()
                 .forEach(id -> index.setLeasedUntil(id, 0));
     }
 
     /** Expired leases give their instances back; called inside every lease transaction and by the reaper. */
     void reclaimExpired(UUID experimentId) {
         jdbc.sql("UPDATE lease SET status = 'EXPIRED', closed_at = now()"
-                + " WHERE experiment_id = ? AND status = 'ACTIVE' AND expires_at < now()").param(experimentId).update();
+                        + " WHERE experiment_id = ? AND status = 'ACTIVE' AND expires_at < now()")
+                .param(experimentId)
+                .update();
         jdbc.sql("UPDATE task_instance SET leased_by = NULL, leased_until = NULL"
-                + " WHERE experiment_id = ? AND leased_by IS NOT NULL AND leased_until < now()")
-                .param(experimentId).update();
+                        + " WHERE experiment_id = ? AND leased_by IS NOT NULL AND leased_until < now()")
+                .param(experimentId)
+                .update();
     }
 
     /**
@@ -263,7 +317,8 @@ class LeaseService {
         final SplittableRandom kinds;
 
         Streams(long seed, long leaseNumber) {
-            var root = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + leaseNumber * 0xC2B2AE3D27D4EB4FL + leaseNumber);
+            var root =
+                    new SplittableRandom(seed * 0x9E3779B97F4A7C15L + leaseNumber * 0xC2B2AE3D27D4EB4FL + leaseNumber);
             choice = root.split();
             selection = root.split();
             kinds = root.split();
@@ -278,12 +333,10 @@ class LeaseService {
                 SELECT id, score, coalesce(last_sampled_version, 0) AS last_sampled
                   FROM task_instance
                  WHERE experiment_id = ? AND in_buffer AND (leased_by IS NULL OR leased_until < now())
-                 ORDER BY insertion_seq""")
-                .param(experimentId)
-                .query(rs -> {
-                    ids.add(rs.getLong(1));
-                    candidates.add(new Candidate(rs.getDouble(2), rs.getLong(3)));
-                });
+                 ORDER BY insertion_seq""").param(experimentId).query(rs -> {
+            ids.add(rs.getLong(1));
+            candidates.add(new Candidate(rs.getDouble(2), rs.getLong(3)));
+        });
         return new FreeItems(ids, candidates);
     }
 

@@ -7,8 +7,8 @@ import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
 /** A lease: the slots a worker rolls out, each with everything needed to build, sample and verify its prompt. */
-public record LeaseView(UUID leaseId, UUID experimentId, String workerId, long policyVersion, Instant expiresAt,
-                        List<Slot> slots) {
+public record LeaseView(
+        UUID leaseId, UUID experimentId, String workerId, long policyVersion, Instant expiresAt, List<Slot> slots) {
     /**
      * @param instanceId the task instance to roll out
      * @param depth      iteration depth k of the instance
@@ -18,6 +18,13 @@ public record LeaseView(UUID leaseId, UUID experimentId, String workerId, long p
      * @param history    the partial history (turns of latest responses and feedback)
      * @param prompt     the prompt the domain renders for this step
      */
-    public record Slot(int slot, long instanceId, int depth, StepKind stepKind, boolean fromBuffer, JsonNode baseTask,
-                       JsonNode history, String prompt) {}
+    public record Slot(
+            int slot,
+            long instanceId,
+            int depth,
+            StepKind stepKind,
+            boolean fromBuffer,
+            JsonNode baseTask,
+            JsonNode history,
+            String prompt) {}
 }

@@ -48,18 +48,22 @@ class TaskSpaceGauges {
     TaskSpaceGauges(JdbcClient jdbc, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.bufferSize = MultiGauge.builder("exit.buffer.size")
-                .description("task instances in the buffer of a running or paused experiment").register(meters);
+                .description("task instances in the buffer of a running or paused experiment")
+                .register(meters);
         this.bufferScoreMean = MultiGauge.builder("exit.buffer.score.mean")
                 .description("mean learnability score of the buffer of a running or paused experiment")
                 .register(meters);
         Gauge.builder("exit.leases.outstanding", leasesOutstanding, AtomicLong::get)
-                .description("active leases that have not expired").register(meters);
+                .description("active leases that have not expired")
+                .register(meters);
         Gauge.builder("exit.leases.expired", leasesExpired, AtomicLong::get)
-                .description("leases that expired before being completed or released").register(meters);
+                .description("leases that expired before being completed or released")
+                .register(meters);
         for (String state : QUEUE_STATES) {
             AtomicLong depth = queueDepth.computeIfAbsent(state, s -> new AtomicLong());
             Gauge.builder("exit.training.queue.depth", depth, AtomicLong::get)
-                    .description("training queue entries in a state").tag("state", state.toLowerCase(Locale.ROOT))
+                    .description("training queue entries in a state")
+                    .tag("state", state.toLowerCase(Locale.ROOT))
                     .register(meters);
         }
     }
@@ -90,28 +94,33 @@ class TaskSpaceGauges {
                     return new Buffer(rs.getString(1), rs.getLong(2), rs.wasNull() ? null : mean);
                 })
                 .list();
-        bufferSize.register(buffers.stream()
-                .map(b -> MultiGauge.Row.of(Tags.of("experiment", b.experiment()), b.size())).toList(), true);
-        bufferScoreMean.register(buffers.stream().filter(b -> b.meanScore() != null)
-                .map(b -> MultiGauge.Row.of(Tags.of("experiment", b.experiment()), b.meanScore())).toList(), true);
+        bufferSize.register(
+                buffers.stream()
+                        .map(b -> MultiGauge.Row.of(Tags.of("experiment", b.experiment()), b.size()))
+                        .toList(),
+                true);
+        bufferScoreMean.register(
+                buffers.stream()
+                        .filter(b -> b.meanScore() != null)
+                        .map(b -> MultiGauge.Row.of(Tags.of("experiment", b.experiment()), b.meanScore()))
+                        .toList(),
+                true);
     }
 
     private void refreshLeases() {
         jdbc.sql("""
                         SELECT (SELECT count(*) FROM lease WHERE status = 'ACTIVE' AND expires_at > now()),
-                               (SELECT count(*) FROM lease WHERE status = 'EXPIRED')""")
-                .query((ResultSet rs) -> {
-                    leasesOutstanding.set(rs.getLong(1));
-                    leasesExpired.set(rs.getLong(2));
-                });
+                               (SELECT count(*) FROM lease WHERE status = 'EXPIRED')""").query((ResultSet rs) -> {
+            leasesOutstanding.set(rs.getLong(1));
+            leasesExpired.set(rs.getLong(2));
+        });
     }
 
     private void refreshQueue() {
         Map<String, Long> counts = new HashMap<>();
-        jdbc.sql("SELECT state, count(*) FROM training_queue GROUP BY state")
-                .query((ResultSet rs) -> {
-                    counts.put(rs.getString(1), rs.getLong(2));
-                });
+        jdbc.sql("SELECT state, count(*) FROM training_queue GROUP BY state").query((ResultSet rs) -> {
+            counts.put(rs.getString(1), rs.getLong(2));
+        });
         queueDepth.forEach((state, depth) -> depth.set(counts.getOrDefault(state, 0L)));
     }
 }

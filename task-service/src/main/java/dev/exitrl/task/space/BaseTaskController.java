@@ -47,8 +47,11 @@ class BaseTaskController {
      * @param trainCount training tasks wanted
      * @param testCount  held-out tasks wanted
      */
-    record Generate(long seed, @Min(1) @Max(GeneratorSpec.MAX_DIFFICULTY) int difficulty,
-                    @Min(0) @Max(1_000_000) int trainCount, @Min(0) @Max(1_000_000) int testCount) {}
+    record Generate(
+            long seed,
+            @Min(1) @Max(GeneratorSpec.MAX_DIFFICULTY) int difficulty,
+            @Min(0) @Max(1_000_000) int trainCount,
+            @Min(0) @Max(1_000_000) int testCount) {}
 
     record Added(int added, Map<Split, Integer> counts) {}
 
@@ -58,28 +61,35 @@ class BaseTaskController {
     @Transactional
     public Added generate(@PathVariable UUID experimentId, @Valid @RequestBody Generate request) {
         var experiment = locks.lock(experimentId);
-        var splits = experiment.domain().generate(new GeneratorSpec(request.seed(), request.difficulty(),
-                request.trainCount(), request.testCount()));
+        var splits = experiment
+                .domain()
+                .generate(new GeneratorSpec(
+                        request.seed(), request.difficulty(), request.trainCount(), request.testCount()));
         int added = store.insertNew(experimentId, splits.train()) + store.insertNew(experimentId, splits.test());
         return new Added(added, store.counts(experimentId));
     }
 
     /** JSON lines in the body (one task per line); any bad line rejects the whole import with its line number. */
-    @PostMapping(value = "/import", consumes = {"application/x-ndjson", "application/jsonl", "text/plain"})
+    @PostMapping(
+            value = "/import",
+            consumes = {"application/x-ndjson", "application/jsonl", "text/plain"})
     @Transactional
-    public Added importJsonLines(@PathVariable UUID experimentId, @RequestParam(defaultValue = "TRAIN") Split split,
-                                 InputStream body) throws IOException {
+    public Added importJsonLines(
+            @PathVariable UUID experimentId, @RequestParam(defaultValue = "TRAIN") Split split, InputStream body)
+            throws IOException {
         var experiment = locks.lock(experimentId);
         if (!experiment.domain().supportsImport()) {
-            throw new InvalidRequestException("domain", "domain " + experiment.domain().id()
-                    + " has no JSON-lines import; generate its tasks instead");
+            throw new InvalidRequestException(
+                    "domain",
+                    "domain " + experiment.domain().id() + " has no JSON-lines import; generate its tasks instead");
         }
         List<BaseTask> tasks;
         try (var reader = new InputStreamReader(body, StandardCharsets.UTF_8)) {
             tasks = experiment.domain().importJsonl(reader, split);
         } catch (TaskImportException e) {
             throw new InvalidRequestException(e.errors().stream()
-                    .map(line -> new FieldError("line " + line.line(), line.message())).toList());
+                    .map(line -> new FieldError("line " + line.line(), line.message()))
+                    .toList());
         }
         int added = store.insertNew(experimentId, tasks);
         return new Added(added, store.counts(experimentId));
@@ -92,11 +102,14 @@ class BaseTaskController {
     }
 
     @GetMapping
-    public List<TaskView> page(@PathVariable UUID experimentId, @RequestParam(defaultValue = "TEST") Split split,
-                               @RequestParam(defaultValue = "0") @Min(0) int offset,
-                               @RequestParam(defaultValue = "100") @Min(1) @Max(10_000) int limit) {
+    public List<TaskView> page(
+            @PathVariable UUID experimentId,
+            @RequestParam(defaultValue = "TEST") Split split,
+            @RequestParam(defaultValue = "0") @Min(0) int offset,
+            @RequestParam(defaultValue = "100") @Min(1) @Max(10_000) int limit) {
         locks.read(experimentId);
         return store.page(experimentId, split, offset, limit).stream()
-                .map(t -> new TaskView(t.id(), t.ordinal(), TaskJson.toTree(t.task()))).toList();
+                .map(t -> new TaskView(t.id(), t.ordinal(), TaskJson.toTree(t.task())))
+                .toList();
     }
 }

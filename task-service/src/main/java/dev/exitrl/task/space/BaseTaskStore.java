@@ -31,10 +31,12 @@ public class BaseTaskStore {
     /** Inserts the tasks not stored yet (by id); returns how many were new. Caller holds the experiment lock. */
     public int insertNew(UUID experimentId, List<BaseTask> tasks) {
         if (tasks.isEmpty()) return 0;
-        var existing = new HashSet<>(jdbc.sql("SELECT task_key FROM base_task WHERE experiment_id = ? AND task_key = ANY(?)")
-                .param(experimentId)
-                .param(tasks.stream().map(BaseTask::id).toArray(String[]::new))
-                .query(String.class).list());
+        var existing =
+                new HashSet<>(jdbc.sql("SELECT task_key FROM base_task WHERE experiment_id = ? AND task_key = ANY(?)")
+                        .param(experimentId)
+                        .param(tasks.stream().map(BaseTask::id).toArray(String[]::new))
+                        .query(String.class)
+                        .list());
         Map<Split, Integer> next = new java.util.EnumMap<>(Split.class);
         for (Split split : Split.values()) next.put(split, count(experimentId, split));
         var seen = new HashSet<String>();
@@ -44,14 +46,19 @@ public class BaseTaskStore {
             int ordinal = next.merge(task.split(), 1, Integer::sum) - 1;
             rows.add(new Object[] {experimentId, task.id(), splitName(task.split()), ordinal, TaskJson.toJson(task)});
         }
-        template.batchUpdate("INSERT INTO base_task (experiment_id, task_key, split, ordinal, payload)"
-                + " VALUES (?, ?, ?, ?, ?::jsonb)", rows);
+        template.batchUpdate(
+                "INSERT INTO base_task (experiment_id, task_key, split, ordinal, payload)"
+                        + " VALUES (?, ?, ?, ?, ?::jsonb)",
+                rows);
         return rows.size();
     }
 
     public int count(UUID experimentId, Split split) {
         return jdbc.sql("SELECT count(*) FROM base_task WHERE experiment_id = ? AND split = ?")
-                .param(experimentId).param(splitName(split)).query(Integer.class).single();
+                .param(experimentId)
+                .param(splitName(split))
+                .query(Integer.class)
+                .single();
     }
 
     public Map<Split, Integer> counts(UUID experimentId) {
@@ -62,30 +69,47 @@ public class BaseTaskStore {
 
     /** Tasks by row id, for many ids in one query. */
     public Map<Long, StoredBaseTask> byIds(UUID experimentId, java.util.Collection<Long> ids) {
-        return jdbc.sql("SELECT id, ordinal, payload::text AS payload FROM base_task WHERE experiment_id = ? AND id = ANY(?)")
-                .param(experimentId).param(ids.toArray(Long[]::new)).query(ROW).list().stream()
+        return jdbc
+                .sql(
+                        "SELECT id, ordinal, payload::text AS payload FROM base_task WHERE experiment_id = ? AND id = ANY(?)")
+                .param(experimentId)
+                .param(ids.toArray(Long[]::new))
+                .query(ROW)
+                .list()
+                .stream()
                 .collect(Collectors.toMap(StoredBaseTask::id, t -> t));
     }
 
     /** Tasks of a split by ordinal, for many ordinals in one query. */
-    public Map<Integer, StoredBaseTask> byOrdinals(UUID experimentId, Split split, java.util.Collection<Integer> ordinals) {
-        return jdbc.sql("SELECT id, ordinal, payload::text AS payload FROM base_task"
+    public Map<Integer, StoredBaseTask> byOrdinals(
+            UUID experimentId, Split split, java.util.Collection<Integer> ordinals) {
+        return jdbc
+                .sql("SELECT id, ordinal, payload::text AS payload FROM base_task"
                         + " WHERE experiment_id = ? AND split = ? AND ordinal = ANY(?)")
-                .param(experimentId).param(splitName(split)).param(ordinals.toArray(Integer[]::new)).query(ROW).list()
-                .stream().collect(Collectors.toMap(StoredBaseTask::ordinal, t -> t));
+                .param(experimentId)
+                .param(splitName(split))
+                .param(ordinals.toArray(Integer[]::new))
+                .query(ROW)
+                .list()
+                .stream()
+                .collect(Collectors.toMap(StoredBaseTask::ordinal, t -> t));
     }
 
     public List<StoredBaseTask> page(UUID experimentId, Split split, int offset, int limit) {
         return jdbc.sql("SELECT id, ordinal, payload::text AS payload FROM base_task"
                         + " WHERE experiment_id = ? AND split = ? AND ordinal >= ? ORDER BY ordinal LIMIT ?")
-                .param(experimentId).param(splitName(split)).param(offset).param(limit)
-                .query(ROW).list();
+                .param(experimentId)
+                .param(splitName(split))
+                .param(offset)
+                .param(limit)
+                .query(ROW)
+                .list();
     }
 
     static String splitName(Split split) {
         return split.name(); // TRAIN or TEST, as the table stores it
     }
 
-    private static final RowMapper<StoredBaseTask> ROW = (rs, n) -> new StoredBaseTask(rs.getLong("id"),
-            rs.getInt("ordinal"), TaskJson.baseTaskFromJson(rs.getString("payload")));
+    private static final RowMapper<StoredBaseTask> ROW = (rs, n) -> new StoredBaseTask(
+            rs.getLong("id"), rs.getInt("ordinal"), TaskJson.baseTaskFromJson(rs.getString("payload")));
 }

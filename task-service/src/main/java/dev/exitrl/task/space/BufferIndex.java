@@ -32,6 +32,7 @@ public final class BufferIndex {
      * BufferPolicy.EVICTION_ORDER); {@code heapIndex[position]} is where a position sits in the heap.
      */
     private int[] heap = new int[16];
+
     private int[] heapIndex = new int[16];
     private int heapSize;
     private int length;
@@ -47,6 +48,7 @@ public final class BufferIndex {
     private double[] weights = new double[16];
     /** Fenwick tree over {@link #weights}, 1-based, {@code (capacity + 1)}. */
     private double[] tree = new double[17];
+
     private int updatesSinceRebuild;
 
     BufferIndex(long version, double kappa) {
@@ -91,7 +93,8 @@ public final class BufferIndex {
     public void add(long id, double score, long lastSampledVersion, long leasedUntil, long insertionSeq) {
         if (positions.containsKey(id)) throw new IllegalStateException("instance " + id + " is indexed already");
         if (length > 0 && insertionSeq <= insertionSeqs[length - 1]) {
-            throw new IllegalStateException("insertion sequence " + insertionSeq + " is not after " + insertionSeqs[length - 1]);
+            throw new IllegalStateException(
+                    "insertion sequence " + insertionSeq + " is not after " + insertionSeqs[length - 1]);
         }
         if (length == ids.length) grow();
         ids[length] = id;

@@ -27,12 +27,19 @@ public class BufferIndexes {
     public BufferIndex forUpdate(LockedExperiment experiment) {
         BufferIndex index = indexes.get(experiment.id());
         if (index == null || index.version() != experiment.bufferVersion()) {
-            index = load(experiment.id(), experiment.bufferVersion(),
-                    experiment.config().bufferSampler() instanceof SoftmaxSampler softmax ? softmax.kappa() : Double.NaN);
+            index = load(
+                    experiment.id(),
+                    experiment.bufferVersion(),
+                    experiment.config().bufferSampler() instanceof SoftmaxSampler softmax
+                            ? softmax.kappa()
+                            : Double.NaN);
             indexes.put(experiment.id(), index);
         }
         long next = experiment.bufferVersion() + 1;
-        jdbc.sql("UPDATE experiment SET buffer_version = ? WHERE id = ?").param(next).param(experiment.id()).update();
+        jdbc.sql("UPDATE experiment SET buffer_version = ? WHERE id = ?")
+                .param(next)
+                .param(experiment.id())
+                .update();
         index.setVersion(next);
         return index;
     }
@@ -48,13 +55,15 @@ public class BufferIndexes {
                 SELECT id, score, coalesce(last_sampled_version, 0), leased_until, insertion_seq
                   FROM task_instance
                  WHERE experiment_id = ? AND in_buffer
-                 ORDER BY insertion_seq""")
-                .param(experimentId)
-                .query(rs -> {
-                    Timestamp leased = rs.getTimestamp(4);
-                    index.add(rs.getLong(1), rs.getDouble(2), rs.getLong(3), leased == null ? 0 : leased.getTime(),
-                            rs.getLong(5));
-                });
+                 ORDER BY insertion_seq""").param(experimentId).query(rs -> {
+            Timestamp leased = rs.getTimestamp(4);
+            index.add(
+                    rs.getLong(1),
+                    rs.getDouble(2),
+                    rs.getLong(3),
+                    leased == null ? 0 : leased.getTime(),
+                    rs.getLong(5));
+        });
         return index;
     }
 }

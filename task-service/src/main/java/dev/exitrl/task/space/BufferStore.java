@@ -36,6 +36,7 @@ public class BufferStore {
         private final BufferIndex index;
         /** Final state of every row this session touched, in the order touched. */
         private final Map<Long, Pending> pending = new LinkedHashMap<>();
+
         private final ArrayDeque<Long> reservedSeqs = new ArrayDeque<>();
 
         private Session(LockedExperiment experiment, BufferIndex index) {
@@ -65,10 +66,13 @@ public class BufferStore {
                     var victim = index.minimum();
                     index.remove(victim.id());
                     Pending before = pending.get(victim.id());
-                    pending.put(victim.id(), before == null ? new Pending(false, victim.score(), null, null)
-                            : new Pending(false, before.score(), before.seq(), before.version()));
+                    pending.put(
+                            victim.id(),
+                            before == null
+                                    ? new Pending(false, victim.score(), null, null)
+                                    : new Pending(false, before.score(), before.seq(), before.version()));
                 }
-                case ADD -> { }
+                case ADD -> {}
             }
             long seq = nextSeq();
             index.add(instanceId, score, version, leasedUntilMillis, seq);
@@ -81,15 +85,21 @@ public class BufferStore {
             if (!index.contains(instanceId)) return offer(instanceId, score, version, leasedUntilMillis);
             index.setScore(instanceId, score);
             Pending before = pending.get(instanceId);
-            pending.put(instanceId, before == null ? new Pending(true, score, null, null)
-                    : new Pending(true, score, before.seq(), before.version()));
+            pending.put(
+                    instanceId,
+                    before == null
+                            ? new Pending(true, score, null, null)
+                            : new Pending(true, score, before.seq(), before.version()));
             return OfferResult.ALREADY_STORED;
         }
 
         private long nextSeq() {
             if (reservedSeqs.isEmpty()) {
                 jdbc.sql("SELECT nextval('buffer_insertion_seq') FROM generate_series(1, ?) ORDER BY 1")
-                        .param(SEQUENCE_BLOCK).query(Long.class).list().forEach(reservedSeqs::add);
+                        .param(SEQUENCE_BLOCK)
+                        .query(Long.class)
+                        .list()
+                        .forEach(reservedSeqs::add);
             }
             return reservedSeqs.removeFirst();
         }
@@ -120,7 +130,12 @@ public class BufferStore {
                           FROM unnest(?::bigint[], ?::boolean[], ?::float8[], ?::bigint[], ?::bigint[])
                                AS u(id, in_buffer, score, seq, version)
                          WHERE t.id = u.id""")
-                        .param(ids).param(inBuffer).param(scores).param(seqs).param(versions).update();
+                        .param(ids)
+                        .param(inBuffer)
+                        .param(scores)
+                        .param(seqs)
+                        .param(versions)
+                        .update();
             }
         }
     }

@@ -54,11 +54,16 @@ public class ExperimentLocks {
                 .param(experimentId)
                 .query((rs, n) -> {
                     UUID id = rs.getObject("id", UUID.class);
-                    ExperimentConfig config = configs.computeIfAbsent(id,
-                            k -> readConfig(rs, "config"));
-                    return new LockedExperiment(id, ExperimentStatus.valueOf(rs.getString("status")),
-                            rs.getLong("seed"), rs.getLong("policy_version"), rs.getLong("lease_count"),
-                            rs.getLong("buffer_version"), config, domains.get(config.domain()));
+                    ExperimentConfig config = configs.computeIfAbsent(id, k -> readConfig(rs, "config"));
+                    return new LockedExperiment(
+                            id,
+                            ExperimentStatus.valueOf(rs.getString("status")),
+                            rs.getLong("seed"),
+                            rs.getLong("policy_version"),
+                            rs.getLong("lease_count"),
+                            rs.getLong("buffer_version"),
+                            config,
+                            domains.get(config.domain()));
                 })
                 .optional()
                 .orElseThrow(() -> new NotFoundException("experiment", experimentId));

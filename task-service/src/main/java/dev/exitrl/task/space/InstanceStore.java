@@ -27,10 +27,11 @@ public class InstanceStore {
      * The row id of the instance with this history, inserting it if new. An existing row keeps its lineage and
      * quality (the first time an instance appears is its origin).
      */
-    public long upsert(UUID experimentId, long baseTaskId, Long parentId, History history, StepKind createdBy,
-                       Double quality) {
+    public long upsert(
+            UUID experimentId, long baseTaskId, Long parentId, History history, StepKind createdBy, Double quality) {
         return upsertAll(experimentId, List.of(new NewInstance(baseTaskId, parentId, history, createdBy, quality)))
-                .get(0).id();
+                .get(0)
+                .id();
     }
 
     /** A row to insert unless its (base task, history) exists already. */
@@ -79,8 +80,15 @@ public class InstanceStore {
                           LEFT JOIN task_instance t
                                  ON t.experiment_id = ? AND t.base_task_id = i.base_task_id AND t.history_hash = i.hash
                          ORDER BY i.ord""")
-                .param(baseTaskIds).param(parentIds).param(depths).param(histories).param(hashes).param(createdBy)
-                .param(qualities).param(experimentId).param(experimentId)
+                .param(baseTaskIds)
+                .param(parentIds)
+                .param(depths)
+                .param(histories)
+                .param(hashes)
+                .param(createdBy)
+                .param(qualities)
+                .param(experimentId)
+                .param(experimentId)
                 .query((rs, k) -> {
                     var leased = rs.getTimestamp(2);
                     return new Upserted(rs.getLong(1), leased == null ? 0 : leased.getTime());
@@ -89,14 +97,17 @@ public class InstanceStore {
     }
 
     public List<StoredInstance> byIds(UUID experimentId, List<Long> ids) {
-        return jdbc.sql(SELECT + " WHERE experiment_id = ? AND id = ANY(?)").param(experimentId)
-                .param(ids.toArray(Long[]::new)).query(ROW).list();
+        return jdbc.sql(SELECT + " WHERE experiment_id = ? AND id = ANY(?)")
+                .param(experimentId)
+                .param(ids.toArray(Long[]::new))
+                .query(ROW)
+                .list();
     }
 
     static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
         }
@@ -105,9 +116,16 @@ public class InstanceStore {
     static final String SELECT = "SELECT id, base_task_id, parent_id, depth, history::text AS history, created_by,"
             + " quality, score, in_buffer, times_sampled, last_sampled_version FROM task_instance";
 
-    static final RowMapper<StoredInstance> ROW = (rs, n) -> new StoredInstance(rs.getLong("id"),
-            rs.getLong("base_task_id"), rs.getObject("parent_id", Long.class), rs.getInt("depth"),
-            TaskJson.historyFromJson(rs.getString("history")), rs.getString("created_by"),
-            rs.getObject("quality", Double.class), rs.getObject("score", Double.class), rs.getBoolean("in_buffer"),
-            rs.getInt("times_sampled"), rs.getObject("last_sampled_version", Long.class));
+    static final RowMapper<StoredInstance> ROW = (rs, n) -> new StoredInstance(
+            rs.getLong("id"),
+            rs.getLong("base_task_id"),
+            rs.getObject("parent_id", Long.class),
+            rs.getInt("depth"),
+            TaskJson.historyFromJson(rs.getString("history")),
+            rs.getString("created_by"),
+            rs.getObject("quality", Double.class),
+            rs.getObject("score", Double.class),
+            rs.getBoolean("in_buffer"),
+            rs.getInt("times_sampled"),
+            rs.getObject("last_sampled_version", Long.class));
 }

@@ -28,8 +28,10 @@ class TrainingController {
      * @param claimSeconds   how long the claim holds before the groups return to the queue; default
      *                       {@code exit.task.claim-duration}
      */
-    record ClaimRequest(@Min(1) @Max(4096) int maxGroups, @Min(0) Long currentVersion,
-                        @Min(1) @Max(86_400) Integer claimSeconds) {}
+    record ClaimRequest(
+            @Min(1) @Max(4096) int maxGroups,
+            @Min(0) Long currentVersion,
+            @Min(1) @Max(86_400) Integer claimSeconds) {}
 
     record PolicyVersionRequest(@Min(0) long version) {}
 

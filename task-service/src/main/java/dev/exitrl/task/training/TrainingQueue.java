@@ -34,29 +34,40 @@ class TrainingQueue {
     private final TaskServiceProperties properties;
     private final Counter staleDrops;
 
-    TrainingQueue(JdbcClient jdbc, ObjectMapper mapper, ExperimentLocks locks, TaskServiceProperties properties,
-                  MeterRegistry meters) {
+    TrainingQueue(
+            JdbcClient jdbc,
+            ObjectMapper mapper,
+            ExperimentLocks locks,
+            TaskServiceProperties properties,
+            MeterRegistry meters) {
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.locks = locks;
         this.properties = properties;
         this.staleDrops = Counter.builder("exit.training.stale.drops")
-                .description("groups dropped from the training queue as too stale").register(meters);
+                .description("groups dropped from the training queue as too stale")
+                .register(meters);
     }
 
     @Transactional
     public ClaimView claim(UUID experimentId, int maxGroups, Long currentVersion, Integer claimSeconds) {
         var experiment = locks.read(experimentId);
         long version = currentVersion != null ? currentVersion : experiment.policyVersion();
-        jdbc.sql("UPDATE training_queue SET state = 'READY', claim_id = NULL, claim_expires_at = NULL, updated_at = now()"
-                + " WHERE experiment_id = ? AND state = 'CLAIMED' AND claim_expires_at < now()").param(experimentId).update();
+        jdbc.sql(
+                        "UPDATE training_queue SET state = 'READY', claim_id = NULL, claim_expires_at = NULL, updated_at = now()"
+                                + " WHERE experiment_id = ? AND state = 'CLAIMED' AND claim_expires_at < now()")
+                .param(experimentId)
+                .update();
         int dropped = jdbc.sql("UPDATE training_queue SET state = 'DROPPED_STALE', updated_at = now()"
                         + " WHERE experiment_id = ? AND state = 'READY' AND policy_version < ?")
-                .param(experimentId).param(version - experiment.config().maxStaleness()).update();
+                .param(experimentId)
+                .param(version - experiment.config().maxStaleness())
+                .update();
         staleDrops.increment(dropped);
 
         UUID claimId = UUID.randomUUID();
-        Instant expiresAt = Instant.now().truncatedTo(ChronoUnit.MICROS)
+        Instant expiresAt = Instant.now()
+                .truncatedTo(ChronoUnit.MICROS)
                 .plus(claimSeconds != null ? Duration.ofSeconds(claimSeconds) : properties.claimDuration());
         List<Long> ids = jdbc.sql("""
                         WITH picked AS (
@@ -70,14 +81,23 @@ class TrainingQueue {
                           FROM picked
                          WHERE q.group_id = picked.group_id
                         RETURNING q.group_id""")
-                .param(experimentId).param(maxGroups).param(claimId).param(Timestamp.from(expiresAt))
-                .query(Long.class).list();
+                .param(experimentId)
+                .param(maxGroups)
+                .param(claimId)
+                .param(Timestamp.from(expiresAt))
+                .query(Long.class)
+                .list();
         if (ids.isEmpty()) return new ClaimView(null, null, version, dropped, List.of());
         var groups = jdbc.sql("SELECT id, instance_id, step_kind, policy_version, score, prompt, rollouts::text"
                         + " FROM rollout_group WHERE id = ANY(?) ORDER BY id")
                 .param(ids.toArray(Long[]::new))
-                .query((rs, n) -> new ClaimView.ClaimedGroup(rs.getLong(1), rs.getLong(2),
-                        StepKind.valueOf(rs.getString(3)), rs.getLong(4), rs.getDouble(5), rs.getString(6),
+                .query((rs, n) -> new ClaimView.ClaimedGroup(
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        StepKind.valueOf(rs.getString(3)),
+                        rs.getLong(4),
+                        rs.getDouble(5),
+                        rs.getString(6),
                         mapper.readTree(rs.getString(7))))
                 .list();
         return new ClaimView(claimId, expiresAt, version, dropped, groups);
@@ -89,13 +109,19 @@ class TrainingQueue {
         locks.read(experimentId);
         int updated = jdbc.sql("UPDATE training_queue SET state = 'CONSUMED', updated_at = now()"
                         + " WHERE experiment_id = ? AND claim_id = ? AND state = 'CLAIMED'")
-                .param(experimentId).param(claimId).update();
+                .param(experimentId)
+                .param(claimId)
+                .update();
         if (updated == 0) {
             int consumed = jdbc.sql("SELECT count(*) FROM training_queue WHERE experiment_id = ? AND claim_id = ?"
                             + " AND state = 'CONSUMED'")
-                    .param(experimentId).param(claimId).query(Integer.class).single();
+                    .param(experimentId)
+                    .param(claimId)
+                    .query(Integer.class)
+                    .single();
             if (consumed > 0) return consumed; // acknowledged before: a retry changes nothing
-            throw new ConflictException("claim " + claimId + " is unknown or expired; its groups were returned to the queue");
+            throw new ConflictException(
+                    "claim " + claimId + " is unknown or expired; its groups were returned to the queue");
         }
         return updated;
     }
@@ -106,14 +132,17 @@ class TrainingQueue {
         locks.read(experimentId);
         return jdbc.sql("UPDATE training_queue SET state = 'READY', claim_id = NULL, claim_expires_at = NULL,"
                         + " updated_at = now() WHERE experiment_id = ? AND claim_id = ? AND state = 'CLAIMED'")
-                .param(experimentId).param(claimId).update();
+                .param(experimentId)
+                .param(claimId)
+                .update();
     }
 
     @Transactional(readOnly = true)
     public Map<String, Integer> depth(UUID experimentId) {
         locks.read(experimentId);
         var depth = new LinkedHashMap<String, Integer>();
-        for (String state : List.of("READY", "CLAIMED", "CONSUMED", "DROPPED_STALE")) depth.put(state.toLowerCase(Locale.ROOT), 0);
+        for (String state : List.of("READY", "CLAIMED", "CONSUMED", "DROPPED_STALE"))
+            depth.put(state.toLowerCase(Locale.ROOT), 0);
         jdbc.sql("SELECT state, count(*) FROM training_queue WHERE experiment_id = ? GROUP BY state")
                 .param(experimentId)
                 .query(rs -> {
@@ -131,8 +160,9 @@ class TrainingQueue {
                     + experiment.policyVersion() + "; versions only move forward");
         }
         jdbc.sql("UPDATE experiment SET policy_version = ?, updated_at = now() WHERE id = ?")
-                .param(version).param(experimentId).update();
+                .param(version)
+                .param(experimentId)
+                .update();
         return version;
     }
-
 }

@@ -45,35 +45,37 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(
+            MethodArgumentNotValidException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         var errors = e.getBindingResult().getFieldErrors().stream()
                 .map(f -> new FieldError(f.getField(), f.getDefaultMessage()))
                 .collect(Collectors.toList());
-        e.getBindingResult().getGlobalErrors()
+        e.getBindingResult()
+                .getGlobalErrors()
                 .forEach(g -> errors.add(new FieldError(g.getObjectName(), g.getDefaultMessage())));
         return ResponseEntity.badRequest().body(badRequest(errors));
     }
 
     @Override
-    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(
+            HandlerMethodValidationException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         var errors = e.getParameterValidationResults().stream()
-                .flatMap(r -> r.getResolvableErrors().stream().map(err -> new FieldError(
-                        r.getMethodParameter().getParameterName(), err.getDefaultMessage())))
+                .flatMap(r -> r.getResolvableErrors().stream()
+                        .map(err -> new FieldError(r.getMethodParameter().getParameterName(), err.getDefaultMessage())))
                 .toList();
         return ResponseEntity.badRequest().body(badRequest(errors));
     }
 
     @Override
-    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         String field = "body";
         String message = "is not valid JSON for this request";
         if (e.getCause() instanceof JacksonException jackson) {
             String path = jackson.getPath().stream()
                     .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
+                    .collect(Collectors.joining("."))
+                    .replace(".[", "[");
             if (!path.isEmpty()) field = path;
             message = jackson.getOriginalMessage();
         }
@@ -81,8 +83,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     static ProblemDetail badRequest(List<FieldError> errors) {
-        var problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                errors.size() == 1 ? errors.get(0).field() + ": " + errors.get(0).message()
+        var problem = ProblemDetail.forStatusAndDetail(
+                HttpStatus.BAD_REQUEST,
+                errors.size() == 1
+                        ? errors.get(0).field() + ": " + errors.get(0).message()
                         : errors.size() + " fields are invalid");
         problem.setTitle("Invalid request");
         problem.setProperty("errors", errors);

@@ -35,7 +35,8 @@ class BufferViewsApiTest extends TaskSpaceApiTest {
         c2 = insertInstance(experiment, task1, r, 1, 0.11, 1.0, true, "SOLVE", "{\"turns\":[{\"latest\":\"c2\"}]}");
         g1 = insertInstance(experiment, task1, c1, 2, 0.03, 0.0, true, "IMPROVE", "{\"turns\":[{\"latest\":\"g1\"}]}");
         g2 = insertInstance(experiment, task1, c1, 2, 0.30, null, true, "DIVERGE", "{\"turns\":[{\"latest\":\"g2\"}]}");
-        gg1 = insertInstance(experiment, task1, g1, 3, 0.25, 1.0, true, "IMPROVE", "{\"turns\":[{\"latest\":\"gg1\"}]}");
+        gg1 = insertInstance(
+                experiment, task1, g1, 3, 0.25, 1.0, true, "IMPROVE", "{\"turns\":[{\"latest\":\"gg1\"}]}");
         r2 = insertInstance(experiment, task2, null, 0, 0.0, 0.0, true, null, "{\"turns\":[]}");
         r3 = insertInstance(experiment, task2, r2, 1, 0.11, 0.0, true, "SOLVE", "{\"turns\":[{\"latest\":\"r3\"}]}");
     }
@@ -66,7 +67,7 @@ class BufferViewsApiTest extends TaskSpaceApiTest {
         JsonNode depths = stats.get("depthHistogram");
         assertThat(depths.size()).isEqualTo(4);
         assertThat(depths.get(0).get("depth").asInt()).isZero();
-        assertThat(counts(depths)).containsExactly(1L, 3L, 2L, 1L);  // r2; c1 c2 r3; g1 g2; gg1
+        assertThat(counts(depths)).containsExactly(1L, 3L, 2L, 1L); // r2; c1 c2 r3; g1 g2; gg1
         assertThat(stats.get("meanDepth").asDouble()).isCloseTo((0 + 1 + 1 + 1 + 2 + 2 + 3) / 7.0, within(1e-12));
 
         JsonNode sampled = stats.get("sampledDepth");
@@ -91,7 +92,8 @@ class BufferViewsApiTest extends TaskSpaceApiTest {
 
     @Test
     void topIsByScoreThenOldestInsertion() {
-        JsonNode top = get("/api/experiments/" + experiment + "/buffer/top?limit=5").json();
+        JsonNode top =
+                get("/api/experiments/" + experiment + "/buffer/top?limit=5").json();
         // c2 and r3 share 0.11; c2 entered the buffer first.
         assertThat(ids(top)).containsExactly(g2, gg1, c1, c2, r3);
         JsonNode first = top.get(0);
@@ -99,10 +101,12 @@ class BufferViewsApiTest extends TaskSpaceApiTest {
         assertThat(first.get("createdBy").asString()).isEqualTo("DIVERGE");
         assertThat(first.get("quality").isNull()).isTrue();
         assertThat(first.get("taskKey").asString()).isEqualTo("t1");
-        assertThat(first.get("history").get("turns").get(0).get("latest").asString()).isEqualTo("g2");
+        assertThat(first.get("history").get("turns").get(0).get("latest").asString())
+                .isEqualTo("g2");
 
         assertThat(ids(get("/api/experiments/" + experiment + "/buffer/top").json()))
-                .as("default limit 20 returns the whole buffer").containsExactly(g2, gg1, c1, c2, r3, g1, r2);
+                .as("default limit 20 returns the whole buffer")
+                .containsExactly(g2, gg1, c1, c2, r3, g1, r2);
     }
 
     @Test
@@ -110,13 +114,15 @@ class BufferViewsApiTest extends TaskSpaceApiTest {
         for (String limit : List.of("0", "501")) {
             var response = get("/api/experiments/" + experiment + "/buffer/top?limit=" + limit);
             assertThat(response.status()).isEqualTo(400);
-            assertThat(response.json().get("errors").get(0).get("field").asString()).isEqualTo("limit");
+            assertThat(response.json().get("errors").get(0).get("field").asString())
+                    .isEqualTo("limit");
         }
     }
 
     @Test
     void lineageWalksUpAndDown() {
-        JsonNode ofG1 = get("/api/experiments/" + experiment + "/instances/" + g1 + "/lineage").json();
+        JsonNode ofG1 = get("/api/experiments/" + experiment + "/instances/" + g1 + "/lineage")
+                .json();
         assertThat(ofG1.get("instance").get("id").asLong()).isEqualTo(g1);
         assertThat(ofG1.get("instance").get("parentId").asLong()).isEqualTo(c1);
         assertThat(ids(ofG1.get("ancestors"))).containsExactly(r, c1);
@@ -124,16 +130,19 @@ class BufferViewsApiTest extends TaskSpaceApiTest {
         assertThat(ofG1.get("ancestors").get(0).get("inBuffer").asBoolean()).isFalse();
         assertThat(ofG1.get("ancestors").get(0).get("parentId").isNull()).isTrue();
 
-        JsonNode ofRoot = get("/api/experiments/" + experiment + "/instances/" + r + "/lineage").json();
+        JsonNode ofRoot = get("/api/experiments/" + experiment + "/instances/" + r + "/lineage")
+                .json();
         assertThat(ids(ofRoot.get("ancestors"))).isEmpty();
         assertThat(ids(ofRoot.get("descendants"))).containsExactly(c1, c2, g1, g2, gg1);
         assertThat(ofRoot.get("descendantsTruncated").asBoolean()).isFalse();
 
-        JsonNode capped = get("/api/experiments/" + experiment + "/instances/" + r
-                + "/lineage?maxDescendants=3").json();
+        JsonNode capped = get("/api/experiments/" + experiment + "/instances/" + r + "/lineage?maxDescendants=3")
+                .json();
         List<Long> cappedIds = ids(capped.get("descendants"));
         assertThat(cappedIds).hasSize(3);
-        assertThat(cappedIds.subList(0, 2)).as("breadth-first: the first generation is complete").containsExactly(c1, c2);
+        assertThat(cappedIds.subList(0, 2))
+                .as("breadth-first: the first generation is complete")
+                .containsExactly(c1, c2);
         assertThat(cappedIds.get(2)).isIn(g1, g2);
         assertThat(capped.get("descendantsTruncated").asBoolean()).isTrue();
     }
@@ -141,12 +150,16 @@ class BufferViewsApiTest extends TaskSpaceApiTest {
     @Test
     void unknownExperimentOrInstanceIsNotFound() {
         UUID other = createExperiment(8);
-        assertThat(get("/api/experiments/" + other + "/instances/" + g1 + "/lineage").status())
-                .as("instance of another experiment").isEqualTo(404);
+        assertThat(get("/api/experiments/" + other + "/instances/" + g1 + "/lineage")
+                        .status())
+                .as("instance of another experiment")
+                .isEqualTo(404);
         UUID unknown = UUID.randomUUID();
-        assertThat(get("/api/experiments/" + unknown + "/buffer/stats").status()).isEqualTo(404);
+        assertThat(get("/api/experiments/" + unknown + "/buffer/stats").status())
+                .isEqualTo(404);
         assertThat(get("/api/experiments/" + unknown + "/buffer/top").status()).isEqualTo(404);
-        assertThat(get("/api/experiments/" + experiment + "/instances/" + Long.MAX_VALUE + "/lineage").status())
+        assertThat(get("/api/experiments/" + experiment + "/instances/" + Long.MAX_VALUE + "/lineage")
+                        .status())
                 .isEqualTo(404);
     }
 

@@ -33,9 +33,21 @@ public abstract class TaskSpaceApiTest extends TaskServiceTestBase {
 
     /** Creates an experiment through the API (countdown, full ExIt) with the given buffer capacity N. */
     protected UUID createExperiment(int bufferCapacity) {
-        var response = post("/api/experiments", Map.of("name", "views-test", "config", Map.of(
-                "domain", "countdown", "preset", "exit", "bufferCapacity", bufferCapacity,
-                "bufferMinSize", Math.min(4, bufferCapacity))));
+        var response = post(
+                "/api/experiments",
+                Map.of(
+                        "name",
+                        "views-test",
+                        "config",
+                        Map.of(
+                                "domain",
+                                "countdown",
+                                "preset",
+                                "exit",
+                                "bufferCapacity",
+                                bufferCapacity,
+                                "bufferMinSize",
+                                Math.min(4, bufferCapacity))));
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         return UUID.fromString(response.json().get("id").asString());
     }
@@ -52,39 +64,69 @@ public abstract class TaskSpaceApiTest extends TaskServiceTestBase {
                         VALUES (?, ?, ?, (SELECT count(*) FROM base_task WHERE experiment_id = ? AND split = ?),
                                 '{}'::jsonb)
                         RETURNING id""")
-                .param(experimentId).param(taskKey).param(split).param(experimentId).param(split)
-                .query(Long.class).single();
+                .param(experimentId)
+                .param(taskKey)
+                .param(split)
+                .param(experimentId)
+                .param(split)
+                .query(Long.class)
+                .single();
     }
 
     /**
      * Inserts a task instance row; returns its id. Buffered rows get the next insertion sequence number, so rows
      * inserted later count as younger among equal scores.
      */
-    protected long insertInstance(UUID experimentId, long baseTaskId, Long parentId, int depth, Double score,
-                                  Double quality, boolean inBuffer, String createdBy, String historyJson) {
+    protected long insertInstance(
+            UUID experimentId,
+            long baseTaskId,
+            Long parentId,
+            int depth,
+            Double score,
+            Double quality,
+            boolean inBuffer,
+            String createdBy,
+            String historyJson) {
         return jdbc.sql("""
                         INSERT INTO task_instance (experiment_id, base_task_id, parent_id, depth, history,
                                                    history_hash, created_by, quality, score, in_buffer, insertion_seq)
                         VALUES (?, ?, ?, ?, ?::jsonb, md5(random()::text), ?, ?, ?, ?,
                                 CASE WHEN ? THEN nextval('buffer_insertion_seq') END)
                         RETURNING id""")
-                .param(experimentId).param(baseTaskId).param(parentId).param(depth).param(historyJson)
-                .param(createdBy).param(quality).param(score).param(inBuffer).param(inBuffer)
-                .query(Long.class).single();
+                .param(experimentId)
+                .param(baseTaskId)
+                .param(parentId)
+                .param(depth)
+                .param(historyJson)
+                .param(createdBy)
+                .param(quality)
+                .param(score)
+                .param(inBuffer)
+                .param(inBuffer)
+                .query(Long.class)
+                .single();
     }
 
     /** Inserts a lease of {@code policyVersion} whose slots hold {@code instanceIds}; returns its id. */
-    protected UUID insertLease(UUID experimentId, long policyVersion, String status, String expiresIn,
-                               long... instanceIds) {
+    protected UUID insertLease(
+            UUID experimentId, long policyVersion, String status, String expiresIn, long... instanceIds) {
         UUID id = UUID.randomUUID();
         jdbc.sql("""
                         INSERT INTO lease (id, experiment_id, worker_id, policy_version, status, created_at, expires_at)
                         VALUES (?, ?, 'test-worker', ?, ?, now(), now() + ?::interval)""")
-                .param(id).param(experimentId).param(policyVersion).param(status).param(expiresIn).update();
+                .param(id)
+                .param(experimentId)
+                .param(policyVersion)
+                .param(status)
+                .param(expiresIn)
+                .update();
         for (int slot = 0; slot < instanceIds.length; slot++) {
             jdbc.sql("INSERT INTO lease_slot (lease_id, slot, instance_id, step_kind, from_buffer)"
                             + " VALUES (?, ?, ?, 'IMPROVE', true)")
-                    .param(id).param(slot).param(instanceIds[slot]).update();
+                    .param(id)
+                    .param(slot)
+                    .param(instanceIds[slot])
+                    .update();
         }
         return id;
     }

@@ -31,7 +31,8 @@ class EvaluationApiTest extends TaskSpaceApiTest {
 
     /** K = 2, n = 2. */
     UUID createEvaluation() {
-        var created = post("/api/experiments/" + experiment + "/evaluations",
+        var created = post(
+                "/api/experiments/" + experiment + "/evaluations",
                 Map.of("policyVersion", 3, "steps", 2, "samples", 2, "label", "k2"));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(created.json().get("status").asString()).isEqualTo("RUNNING");
@@ -57,11 +58,20 @@ class EvaluationApiTest extends TaskSpaceApiTest {
      */
     List<Map<String, Object>> fixture() {
         return List.of(
-                row(taskA, 0, 0, 0.0, false), row(taskA, 0, 1, 0.5, false), row(taskA, 0, 2, 1.0, true),
-                row(taskA, 1, 0, 1.0, true), row(taskA, 1, 1, 1.0, true), row(taskA, 1, 2, 1.0, true),
-                row(taskB, 0, 0, 1.0, true), row(taskB, 0, 1, 0.5, false), row(taskB, 0, 2, 0.25, false),
-                row(taskB, 1, 0, 0.0, false), row(taskB, 1, 1, 0.0, false), row(taskB, 1, 2, 1.0, true),
-                row(taskC, 0, 0, 0.5, false), row(taskC, 0, 1, 0.75, true));
+                row(taskA, 0, 0, 0.0, false),
+                row(taskA, 0, 1, 0.5, false),
+                row(taskA, 0, 2, 1.0, true),
+                row(taskA, 1, 0, 1.0, true),
+                row(taskA, 1, 1, 1.0, true),
+                row(taskA, 1, 2, 1.0, true),
+                row(taskB, 0, 0, 1.0, true),
+                row(taskB, 0, 1, 0.5, false),
+                row(taskB, 0, 2, 0.25, false),
+                row(taskB, 1, 0, 0.0, false),
+                row(taskB, 1, 1, 0.0, false),
+                row(taskB, 1, 2, 1.0, true),
+                row(taskC, 0, 0, 0.5, false),
+                row(taskC, 0, 1, 0.75, true));
     }
 
     Response postResults(UUID evaluation, List<Map<String, Object>> rows) {
@@ -152,13 +162,19 @@ class EvaluationApiTest extends TaskSpaceApiTest {
     void conflictingRepostIsRefusedAndWritesNothing() {
         UUID evaluation = createEvaluation();
         postResults(evaluation, fixture().subList(0, 3));
-        var response = postResults(evaluation, List.of(
-                row(taskB, 0, 0, 1.0, true),          // new, valid
-                row(taskA, 0, 1, 0.75, false)));      // stored with quality 0.5
+        var response = postResults(
+                evaluation,
+                List.of(
+                        row(taskB, 0, 0, 1.0, true), // new, valid
+                        row(taskA, 0, 1, 0.75, false))); // stored with quality 0.5
         assertThat(response.status()).as(response.body()).isEqualTo(409);
         assertThat(response.contentType()).startsWith("application/problem+json");
-        assertThat(response.json().get("detail").asString()).contains("results[1]").contains("quality=0.5");
-        assertThat(resultCount(evaluation)).as("one transaction: the new row is not kept either").isEqualTo(3);
+        assertThat(response.json().get("detail").asString())
+                .contains("results[1]")
+                .contains("quality=0.5");
+        assertThat(resultCount(evaluation))
+                .as("one transaction: the new row is not kept either")
+                .isEqualTo(3);
     }
 
     @Test
@@ -169,14 +185,17 @@ class EvaluationApiTest extends TaskSpaceApiTest {
         assertThat(response.contentType()).startsWith("application/problem+json");
         assertThat(fields(response)).containsExactly("results[1].quality");
 
-        var semantic = postResults(evaluation, List.of(
-                row(taskA, 2, 0, 0.5, false),         // sample 2 >= samples 2
-                row(taskA, 0, 3, 0.5, false),         // step 3 > K = 2
-                row(trainTask, 0, 0, 0.5, false),     // TRAIN task in a TEST evaluation
-                row(999_999, 0, 0, 0.5, false)));     // not a task of this experiment
+        var semantic = postResults(
+                evaluation,
+                List.of(
+                        row(taskA, 2, 0, 0.5, false), // sample 2 >= samples 2
+                        row(taskA, 0, 3, 0.5, false), // step 3 > K = 2
+                        row(trainTask, 0, 0, 0.5, false), // TRAIN task in a TEST evaluation
+                        row(999_999, 0, 0, 0.5, false))); // not a task of this experiment
         assertThat(semantic.status()).isEqualTo(400);
-        assertThat(fields(semantic)).containsExactly("results[0].sample", "results[1].step",
-                "results[2].baseTaskId", "results[3].baseTaskId");
+        assertThat(fields(semantic))
+                .containsExactly(
+                        "results[0].sample", "results[1].step", "results[2].baseTaskId", "results[3].baseTaskId");
         assertThat(resultCount(evaluation)).isZero();
 
         var kind = new LinkedHashMap<>(row(taskA, 0, 1, 0.5, false));
@@ -186,11 +205,13 @@ class EvaluationApiTest extends TaskSpaceApiTest {
 
     @Test
     void createValidatesRanges() {
-        var response = post("/api/experiments/" + experiment + "/evaluations",
+        var response = post(
+                "/api/experiments/" + experiment + "/evaluations",
                 Map.of("policyVersion", -1, "steps", 257, "samples", 0));
         assertThat(response.status()).isEqualTo(400);
         assertThat(fields(response)).containsExactlyInAnyOrder("policyVersion", "steps", "samples");
-        var split = post("/api/experiments/" + experiment + "/evaluations",
+        var split = post(
+                "/api/experiments/" + experiment + "/evaluations",
                 Map.of("policyVersion", 0, "steps", 1, "samples", 1, "split", "VALIDATION"));
         assertThat(split.status()).isEqualTo(400);
         assertThat(fields(split)).containsExactly("split");
@@ -203,12 +224,18 @@ class EvaluationApiTest extends TaskSpaceApiTest {
         assertThat(completed.status()).isEqualTo(200);
         assertThat(completed.json().get("status").asString()).isEqualTo("COMPLETED");
         assertThat(completed.json().get("completedAt").isNull()).isFalse();
-        assertThat(post("/api/evaluations/" + evaluation + "/complete", "").status()).as("retry").isEqualTo(200);
-        assertThat(post("/api/evaluations/" + evaluation + "/fail", "").status()).isEqualTo(409);
+        assertThat(post("/api/evaluations/" + evaluation + "/complete", "").status())
+                .as("retry")
+                .isEqualTo(200);
+        assertThat(post("/api/evaluations/" + evaluation + "/fail", "").status())
+                .isEqualTo(409);
         assertThat(postResults(evaluation, fixture().subList(0, 1)).status()).isEqualTo(409);
 
         UUID failed = createEvaluation();
-        assertThat(post("/api/evaluations/" + failed + "/fail", "").json().get("status").asString())
+        assertThat(post("/api/evaluations/" + failed + "/fail", "")
+                        .json()
+                        .get("status")
+                        .asString())
                 .isEqualTo("FAILED");
 
         JsonNode list = get("/api/experiments/" + experiment + "/evaluations").json();
@@ -223,17 +250,20 @@ class EvaluationApiTest extends TaskSpaceApiTest {
         assertThat(get("/api/evaluations/" + unknown).status()).isEqualTo(404);
         assertThat(get("/api/evaluations/" + unknown + "/results.csv").status()).isEqualTo(404);
         assertThat(postResults(unknown, fixture().subList(0, 1)).status()).isEqualTo(404);
-        assertThat(post("/api/evaluations/" + unknown + "/complete", "").status()).isEqualTo(404);
+        assertThat(post("/api/evaluations/" + unknown + "/complete", "").status())
+                .isEqualTo(404);
         assertThat(get("/api/experiments/" + unknown + "/evaluations").status()).isEqualTo(404);
-        var create = post("/api/experiments/" + unknown + "/evaluations",
-                Map.of("policyVersion", 0, "steps", 1, "samples", 1));
+        var create = post(
+                "/api/experiments/" + unknown + "/evaluations", Map.of("policyVersion", 0, "steps", 1, "samples", 1));
         assertThat(create.status()).isEqualTo(404);
         assertThat(create.contentType()).startsWith("application/problem+json");
     }
 
     private long resultCount(UUID evaluation) {
-        return jdbc.sql("SELECT count(*) FROM evaluation_result WHERE evaluation_id = ?").param(evaluation)
-                .query(Long.class).single();
+        return jdbc.sql("SELECT count(*) FROM evaluation_result WHERE evaluation_id = ?")
+                .param(evaluation)
+                .query(Long.class)
+                .single();
     }
 
     private static List<String> fields(Response response) {

@@ -33,33 +33,42 @@ class TaskSpaceGaugesTest extends TaskSpaceApiTest {
 
         insertLease(running, 0, "ACTIVE", "5 minutes", a);
         insertLease(running, 0, "ACTIVE", "5 minutes", b);
-        insertLease(running, 0, "ACTIVE", "-1 minute");  // past its expiry, not yet swept: not outstanding
+        insertLease(running, 0, "ACTIVE", "-1 minute"); // past its expiry, not yet swept: not outstanding
         insertLease(running, 0, "EXPIRED", "-1 minute");
         insertQueued(running, a, "READY", "READY", "CLAIMED", "DROPPED_STALE");
         gauges.refresh();
         String after = get("/actuator/prometheus").body();
 
-        assertThat(sample(after, "exit_buffer_size", "experiment=\"" + running + "\"")).contains(2.0);
+        assertThat(sample(after, "exit_buffer_size", "experiment=\"" + running + "\""))
+                .contains(2.0);
         assertThat(sample(after, "exit_buffer_score_mean", "experiment=\"" + running + "\""))
-                .hasValueSatisfying(mean -> assertThat(mean).isCloseTo(0.15, org.assertj.core.api.Assertions.within(1e-12)));
+                .hasValueSatisfying(
+                        mean -> assertThat(mean).isCloseTo(0.15, org.assertj.core.api.Assertions.within(1e-12)));
         assertThat(sample(after, "exit_buffer_size", "experiment=\"" + created + "\""))
-                .as("experiments that are not running or paused are not reported").isEmpty();
+                .as("experiments that are not running or paused are not reported")
+                .isEmpty();
 
         assertThat(change(before, after, "exit_leases_outstanding", "")).isEqualTo(2.0);
         assertThat(change(before, after, "exit_leases_expired", "")).isEqualTo(1.0);
-        assertThat(change(before, after, "exit_training_queue_depth", "state=\"ready\"")).isEqualTo(2.0);
-        assertThat(change(before, after, "exit_training_queue_depth", "state=\"claimed\"")).isEqualTo(1.0);
-        assertThat(change(before, after, "exit_training_queue_depth", "state=\"consumed\"")).isEqualTo(0.0);
-        assertThat(change(before, after, "exit_training_queue_depth", "state=\"dropped_stale\"")).isEqualTo(1.0);
+        assertThat(change(before, after, "exit_training_queue_depth", "state=\"ready\""))
+                .isEqualTo(2.0);
+        assertThat(change(before, after, "exit_training_queue_depth", "state=\"claimed\""))
+                .isEqualTo(1.0);
+        assertThat(change(before, after, "exit_training_queue_depth", "state=\"consumed\""))
+                .isEqualTo(0.0);
+        assertThat(change(before, after, "exit_training_queue_depth", "state=\"dropped_stale\""))
+                .isEqualTo(1.0);
 
         changeStatus(running, "PAUSED");
         gauges.refresh();
         assertThat(sample(get("/actuator/prometheus").body(), "exit_buffer_size", "experiment=\"" + running + "\""))
-                .as("paused experiments are still reported").contains(2.0);
+                .as("paused experiments are still reported")
+                .contains(2.0);
         changeStatus(running, "COMPLETED");
         gauges.refresh();
         assertThat(sample(get("/actuator/prometheus").body(), "exit_buffer_size", "experiment=\"" + running + "\""))
-                .as("a finished experiment drops its series").isEmpty();
+                .as("a finished experiment drops its series")
+                .isEmpty();
     }
 
     /** One rollout group of {@code instanceId} per state, queued in that state. */
@@ -70,10 +79,16 @@ class TaskSpaceGaugesTest extends TaskSpaceApiTest {
                                                        rollouts, score, idempotency_key, outcome)
                             VALUES (?, ?, 'SOLVE', 0, 'p', '[]'::jsonb, 0, ?, '{}'::jsonb)
                             RETURNING id""")
-                    .param(experimentId).param(instanceId).param(UUID.randomUUID().toString())
-                    .query(Long.class).single();
+                    .param(experimentId)
+                    .param(instanceId)
+                    .param(UUID.randomUUID().toString())
+                    .query(Long.class)
+                    .single();
             jdbc.sql("INSERT INTO training_queue (group_id, experiment_id, policy_version, state) VALUES (?, ?, 0, ?)")
-                    .param(group).param(experimentId).param(state).update();
+                    .param(group)
+                    .param(experimentId)
+                    .param(state)
+                    .update();
         }
     }
 
@@ -84,7 +99,8 @@ class TaskSpaceGaugesTest extends TaskSpaceApiTest {
 
     /** The value of the first sample line of {@code name} whose labels contain {@code tag}. */
     static Optional<Double> sample(String exposition, String name, String tag) {
-        return exposition.lines()
+        return exposition
+                .lines()
                 .filter(line -> line.startsWith(name + "{") && line.contains(tag))
                 .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .findFirst();

@@ -24,8 +24,8 @@ class BufferIndexTest {
         for (long id = 1; id <= 150; id += 2) index.remove(id);
         for (long id = 2; id <= 100; id += 4) index.setScore(id, 0.25 - random.nextInt(5) / 40.0);
         for (long id = 1000; id < 1040; id++) index.add(id, random.nextInt(11) / 40.0, 0, 0, ++seq);
-        index.setLeasedUntil(4, Long.MAX_VALUE);   // leased: never drawn
-        index.setLeasedUntil(6, 1);                // lease long expired: free again
+        index.setLeasedUntil(4, Long.MAX_VALUE); // leased: never drawn
+        index.setLeasedUntil(6, 1); // lease long expired: free again
 
         var free = index.free(1000);
         assertThat(free.ids()).doesNotContain(4L).contains(6L);
@@ -93,7 +93,10 @@ class BufferIndexTest {
                 index.add(nextId, score, 0, 0, ++seq);
                 live.put(nextId++, new double[] {score, seq});
             } else {
-                long id = live.keySet().stream().skip(random.nextInt(live.size())).findFirst().orElseThrow();
+                long id = live.keySet().stream()
+                        .skip(random.nextInt(live.size()))
+                        .findFirst()
+                        .orElseThrow();
                 if (op == 1) {
                     index.remove(id);
                     live.remove(id);
@@ -106,9 +109,11 @@ class BufferIndexTest {
             assertThat(index.size()).isEqualTo(live.size());
             if (!live.isEmpty()) {
                 long expected = live.entrySet().stream()
-                        .min(java.util.Comparator.<java.util.Map.Entry<Long, double[]>>comparingDouble(e -> e.getValue()[0])
+                        .min(java.util.Comparator.<java.util.Map.Entry<Long, double[]>>comparingDouble(
+                                        e -> e.getValue()[0])
                                 .thenComparingDouble(e -> e.getValue()[1]))
-                        .orElseThrow().getKey();
+                        .orElseThrow()
+                        .getKey();
                 assertThat(index.minimum().id()).as("step %d", step).isEqualTo(expected);
             }
         }

@@ -20,7 +20,9 @@ class LongIntMapTest {
                     map.put(key, value);
                     reference.put(key, value);
                 }
-                case 1 -> assertThat(map.remove(key)).isEqualTo(reference.containsKey(key) ? reference.remove(key) : LongIntMap.MISSING);
+                case 1 ->
+                    assertThat(map.remove(key))
+                            .isEqualTo(reference.containsKey(key) ? reference.remove(key) : LongIntMap.MISSING);
                 default -> assertThat(map.get(key)).isEqualTo(reference.getOrDefault(key, LongIntMap.MISSING));
             }
             assertThat(map.size()).isEqualTo(reference.size());

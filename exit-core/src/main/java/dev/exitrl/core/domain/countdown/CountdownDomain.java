@@ -8,11 +8,11 @@ import dev.exitrl.core.domain.Domain;
 import dev.exitrl.core.domain.Fraction;
 import dev.exitrl.core.domain.GeneratorSpec;
 import dev.exitrl.core.domain.RevisionPrompts;
-import dev.exitrl.core.reward.RewardMode;
 import dev.exitrl.core.domain.Split;
 import dev.exitrl.core.domain.SplitGenerator;
 import dev.exitrl.core.domain.TaskSplits;
 import dev.exitrl.core.domain.Verification;
+import dev.exitrl.core.reward.RewardMode;
 import dev.exitrl.core.task.History;
 import dev.exitrl.core.task.StepKind;
 import dev.exitrl.core.task.Turn;
@@ -116,9 +116,12 @@ public final class CountdownDomain implements Domain {
             return Verification.invalid("Invalid expression: it divides by zero.", answer);
         }
         Fraction target = Fraction.of(instance.target());
-        if (value.equals(target)) return new Verification(1.0, true, "Correct: the expression equals the target.", answer);
+        if (value.equals(target))
+            return new Verification(1.0, true, "Correct: the expression equals the target.", answer);
         Fraction distance = value.subtract(target).abs();
-        return new Verification(closeness(distance, instance.target()), false,
+        return new Verification(
+                closeness(distance, instance.target()),
+                false,
                 "The expression equals " + value + ", which is " + distance + " away from the target " + target + ".",
                 answer);
     }
@@ -161,16 +164,23 @@ public final class CountdownDomain implements Domain {
             List<Expr> misses = inexactAttempts(p, rng);
             String near = respond(misses.get(0));
             String far = respond(misses.get(misses.size() - 1));
-            out.add(switch (i % 6) {
-                case 0 -> demonstrate(task, StepKind.SOLVE, History.empty(), exact);
-                case 1 -> demonstrate(task, StepKind.SOLVE, History.empty(), near);
-                case 2 -> demonstrate(task, StepKind.IMPROVE, attempt(task, near), exact);
-                case 3 -> demonstrate(task, StepKind.IMPROVE, attempt(task, far), near);
-                case 4 -> demonstrate(task, StepKind.DEBUG, attempt(task, "Answer: " + p.target()), exact);
-                default -> demonstrate(task, StepKind.DIVERGE, attempt(task, near),
-                        "Previous approach: " + Arithmetic.render(misses.get(0)) + " builds on numbers that do not "
-                                + "reach the target exactly.\nNew approach: combine other numbers first.\n" + exact);
-            });
+            out.add(
+                    switch (i % 6) {
+                        case 0 -> demonstrate(task, StepKind.SOLVE, History.empty(), exact);
+                        case 1 -> demonstrate(task, StepKind.SOLVE, History.empty(), near);
+                        case 2 -> demonstrate(task, StepKind.IMPROVE, attempt(task, near), exact);
+                        case 3 -> demonstrate(task, StepKind.IMPROVE, attempt(task, far), near);
+                        case 4 -> demonstrate(task, StepKind.DEBUG, attempt(task, "Answer: " + p.target()), exact);
+                        default ->
+                            demonstrate(
+                                    task,
+                                    StepKind.DIVERGE,
+                                    attempt(task, near),
+                                    "Previous approach: " + Arithmetic.render(misses.get(0))
+                                            + " builds on numbers that do not "
+                                            + "reach the target exactly.\nNew approach: combine other numbers first.\n"
+                                            + exact);
+                    });
         }
         return out;
     }
@@ -201,7 +211,8 @@ public final class CountdownDomain implements Domain {
             if (!Arithmetic.evaluate(e).equals(target)) misses.add(e);
         }
         if (misses.isEmpty()) throw new IllegalStateException("no inexact attempt found for " + p.problem());
-        misses.sort(java.util.Comparator.comparing(e -> Arithmetic.evaluate(e).subtract(target).abs()));
+        misses.sort(java.util.Comparator.comparing(
+                e -> Arithmetic.evaluate(e).subtract(target).abs()));
         return misses;
     }
 }

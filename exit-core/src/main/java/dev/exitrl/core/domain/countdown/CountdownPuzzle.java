@@ -38,8 +38,8 @@ record CountdownPuzzle(List<Integer> numbers, int target, Expr solution, int dif
     }
 
     BaseTask toTask(Split split) {
-        return new BaseTask(CountdownDomain.ID, BaseTask.contentId(CountdownDomain.ID, contentKey()), split, problem(),
-                payload());
+        return new BaseTask(
+                CountdownDomain.ID, BaseTask.contentId(CountdownDomain.ID, contentKey()), split, problem(), payload());
     }
 
     /** The numbers and target stored in a task's payload. */
@@ -48,7 +48,8 @@ record CountdownPuzzle(List<Integer> numbers, int target, Expr solution, int dif
         JsonNode numbers = data.get("numbers");
         JsonNode target = data.get("target");
         if (numbers == null || !numbers.isArray() || numbers.isEmpty()) {
-            throw new IllegalArgumentException("countdown task " + task.id() + ": data.numbers must be a non-empty array");
+            throw new IllegalArgumentException(
+                    "countdown task " + task.id() + ": data.numbers must be a non-empty array");
         }
         if (target == null || !target.canConvertToExactIntegral()) {
             throw new IllegalArgumentException("countdown task " + task.id() + ": data.target must be an integer");

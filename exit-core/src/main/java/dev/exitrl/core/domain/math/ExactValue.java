@@ -71,7 +71,9 @@ final class ExactValue {
                 // r1, r2 square-free: r1*r2 = g^2 * (r1/g)*(r2/g) with the last product square-free again.
                 BigInteger g = r1.gcd(r2);
                 Fraction c = a.getValue().multiply(b.getValue()).multiply(Fraction.of(g, BigInteger.ONE));
-                Term t = new Term(r1.divide(g).multiply(r2.divide(g)), a.getKey().piPower() + b.getKey().piPower());
+                Term t = new Term(
+                        r1.divide(g).multiply(r2.divide(g)),
+                        a.getKey().piPower() + b.getKey().piPower());
                 product = product.add(new ExactValue(Map.of(t, c)));
             }
         }
@@ -118,8 +120,7 @@ final class ExactValue {
             if (pq.compareTo(MAX_RADICAND) > 0) throw new ArithmeticException("radicand too large");
             BigInteger[] split = squareFreeSplit(pq);
             Fraction c = Fraction.of(split[0], q.denominator());
-            return split[1].equals(BigInteger.ONE) ? of(c)
-                    : new ExactValue(Map.of(new Term(split[1], 0), c));
+            return split[1].equals(BigInteger.ONE) ? of(c) : new ExactValue(Map.of(new Term(split[1], 0), c));
         }
         BigInteger num = exactRoot(q.numerator(), n);
         BigInteger den = exactRoot(q.denominator(), n);
@@ -166,7 +167,8 @@ final class ExactValue {
         terms.forEach((t, c) -> {
             if (s.length() > 0) s.append(" + ");
             s.append(c);
-            if (!t.radicand().equals(BigInteger.ONE)) s.append("*sqrt(").append(t.radicand()).append(')');
+            if (!t.radicand().equals(BigInteger.ONE))
+                s.append("*sqrt(").append(t.radicand()).append(')');
             if (t.piPower() != 0) s.append("*pi^").append(t.piPower());
         });
         return s.toString();

@@ -126,8 +126,13 @@ final class LatexValueParser {
 
     private boolean startsPrimary() {
         char c = s.charAt(pos);
-        return Character.isDigit(c) || c == '(' || c == '{' || c == 'π'
-                || s.startsWith("\\frac", pos) || s.startsWith("\\sqrt", pos) || s.startsWith("\\pi", pos);
+        return Character.isDigit(c)
+                || c == '('
+                || c == '{'
+                || c == 'π'
+                || s.startsWith("\\frac", pos)
+                || s.startsWith("\\sqrt", pos)
+                || s.startsWith("\\pi", pos);
     }
 
     private boolean eat(String token) {

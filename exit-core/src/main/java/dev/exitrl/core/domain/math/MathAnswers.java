@@ -32,7 +32,8 @@ public final class MathAnswers {
             Pattern.compile("\\\\(?:text|textbf|textit|textrm|mathrm|mathbf|mbox|operatorname)\\s*\\{");
     private static final Pattern VARIABLE_PREFIX = Pattern.compile("^\\\\?[a-zA-Z]{1,6}(?:_\\{?\\w+\\}?)?\\s*=\\s*");
     private static final Pattern THOUSANDS = Pattern.compile("(?<![\\d.,])\\d{1,3}(?:,\\d{3})+(?![\\d,])");
-    private static final Pattern MIXED = Pattern.compile("^(-?)(\\d+)(?:\\s+(\\d+)/(\\d+)|\\s*\\\\frac\\{(\\d+)\\}\\{(\\d+)\\})$");
+    private static final Pattern MIXED =
+            Pattern.compile("^(-?)(\\d+)(?:\\s+(\\d+)/(\\d+)|\\s*\\\\frac\\{(\\d+)\\}\\{(\\d+)\\})$");
     private static final Pattern TRAILING_WORDS =
             Pattern.compile("^(.*?(?:[\\d})π]|\\\\pi))\\s+[a-zA-Z]{2,}(?:\\s+[a-zA-Z]{2,})*(?:\\^\\{?\\d\\}?)?$");
     private static final Pattern TRAILING_UNIT = Pattern.compile(
@@ -91,14 +92,17 @@ public final class MathAnswers {
         s = s.replaceAll("\\\\(?:left|right|big|Big|bigg|Bigg)(?![a-zA-Z])", "");
         s = s.replace("\\!", "").replace("\\,", "").replace("{,}", "");
         s = s.replaceAll("\\\\(?:;|:|\\s|quad|qquad)", " ").replace("~", " ");
-        s = s.replaceAll("\\^\\s*\\{?\\s*\\\\circ\\s*\\}?", "").replace("\\circ", "").replace("°", "")
+        s = s.replaceAll("\\^\\s*\\{?\\s*\\\\circ\\s*\\}?", "")
+                .replace("\\circ", "")
+                .replace("°", "")
                 .replace("\\degree", "");
         s = s.replace("\\%", "").replace("%", "");
         s = unwrapTextCommands(s);
         s = s.replaceAll("\\s+", " ").replaceAll(" ?\\^ ?", "^").strip();
         s = s.replaceAll("[.\\s]+$", "");
         Matcher prefix = VARIABLE_PREFIX.matcher(s);
-        if (prefix.find() && s.indexOf('=', prefix.end()) < 0 && prefix.end() < s.length()) s = s.substring(prefix.end());
+        if (prefix.find() && s.indexOf('=', prefix.end()) < 0 && prefix.end() < s.length())
+            s = s.substring(prefix.end());
         s = stripUnits(s);
         s = THOUSANDS.matcher(s).replaceAll(m -> m.group().replace(",", ""));
         return s.replaceAll("\\s+", " ").strip();
@@ -144,7 +148,10 @@ public final class MathAnswers {
         String openA = opening(a);
         String openB = opening(b);
         if (openA != null || openB != null) {
-            if (openA == null || openB == null || !openA.equals(openB) || a.charAt(a.length() - 1) != b.charAt(b.length() - 1)) {
+            if (openA == null
+                    || openB == null
+                    || !openA.equals(openB)
+                    || a.charAt(a.length() - 1) != b.charAt(b.length() - 1)) {
                 return false;
             }
             List<String> ea = splitTopLevel(a.substring(openA.length(), a.length() - closingLength(a)));

@@ -6,12 +6,12 @@ import dev.exitrl.core.domain.Domain;
 import dev.exitrl.core.domain.Fraction;
 import dev.exitrl.core.domain.GeneratorSpec;
 import dev.exitrl.core.domain.RevisionPrompts;
-import dev.exitrl.core.reward.RewardMode;
 import dev.exitrl.core.domain.Split;
 import dev.exitrl.core.domain.SplitGenerator;
 import dev.exitrl.core.domain.TaskJson;
 import dev.exitrl.core.domain.TaskSplits;
 import dev.exitrl.core.domain.Verification;
+import dev.exitrl.core.reward.RewardMode;
 import dev.exitrl.core.task.History;
 import dev.exitrl.core.task.StepKind;
 import dev.exitrl.core.task.Turn;
@@ -122,20 +122,26 @@ public final class MathDomain implements Domain {
         for (int i = 0; i < n; i++) {
             int difficulty = 1 + rng.nextInt(GeneratorSpec.MAX_DIFFICULTY);
             MathProblem p = new MathGenerator(difficulty).next(rng.split());
-            BaseTask task = new BaseTask(ID, BaseTask.contentId(ID, p.text()), Split.TRAIN, p.text(),
-                    payload(p, difficulty));
+            BaseTask task =
+                    new BaseTask(ID, BaseTask.contentId(ID, p.text()), Split.TRAIN, p.text(), payload(p, difficulty));
             Fraction wrong = slip(p.answer(), rng);
             String right = respond(p.solution(), p.answer());
             String slipped = respond(p.solutionEndingWith(wrong), wrong);
-            out.add(switch (i % 6) {
-                case 0 -> demonstrate(task, StepKind.SOLVE, History.empty(), right);
-                case 1 -> demonstrate(task, StepKind.SOLVE, History.empty(), slipped);
-                case 2 -> demonstrate(task, StepKind.IMPROVE, History.of(Turn.of(slipped, 1)), right);
-                case 3 -> demonstrate(task, StepKind.DIVERGE, History.of(Turn.of(slipped, 1)), diverge(p));
-                case 4 -> demonstrate(task, StepKind.DEBUG,
-                        History.of(new Turn(slipped, 1, verify(task, slipped).feedback())), right);
-                default -> demonstrate(task, StepKind.IMPROVE, History.of(Turn.of(right, 1)), right);
-            });
+            out.add(
+                    switch (i % 6) {
+                        case 0 -> demonstrate(task, StepKind.SOLVE, History.empty(), right);
+                        case 1 -> demonstrate(task, StepKind.SOLVE, History.empty(), slipped);
+                        case 2 -> demonstrate(task, StepKind.IMPROVE, History.of(Turn.of(slipped, 1)), right);
+                        case 3 -> demonstrate(task, StepKind.DIVERGE, History.of(Turn.of(slipped, 1)), diverge(p));
+                        case 4 ->
+                            demonstrate(
+                                    task,
+                                    StepKind.DEBUG,
+                                    History.of(new Turn(
+                                            slipped, 1, verify(task, slipped).feedback())),
+                                    right);
+                        default -> demonstrate(task, StepKind.IMPROVE, History.of(Turn.of(right, 1)), right);
+                    });
         }
         return out;
     }
@@ -146,12 +152,21 @@ public final class MathDomain implements Domain {
 
     private static String diverge(MathProblem p) {
         String[] approaches = switch (p.family()) {
-            case "equation" -> new String[] {"it moved every term to one side in one go",
-                    "collect the x terms on the left and the numbers on the right, then divide, and check by substituting"};
-            case "word" -> new String[] {"it computed the quantities in the order they appear in the text",
-                    "write down what is asked first, then compute only the quantities needed for it, one per line"};
-            default -> new String[] {"it evaluated the whole expression at once",
-                    "evaluate the innermost parentheses first, then products and quotients, then sums and differences"};
+            case "equation" ->
+                new String[] {
+                    "it moved every term to one side in one go",
+                    "collect the x terms on the left and the numbers on the right, then divide, and check by substituting"
+                };
+            case "word" ->
+                new String[] {
+                    "it computed the quantities in the order they appear in the text",
+                    "write down what is asked first, then compute only the quantities needed for it, one per line"
+                };
+            default ->
+                new String[] {
+                    "it evaluated the whole expression at once",
+                    "evaluate the innermost parentheses first, then products and quotients, then sums and differences"
+                };
         };
         return "Previous approach: " + approaches[0] + ".\nNew approach: " + approaches[1] + ".\n"
                 + respond(p.solution(), p.answer());

@@ -108,7 +108,8 @@ final class MathGenerator {
             int constant = difficulty >= 3 ? a * b + c : b;
             Fraction e = Fraction.of(a - d).multiply(x).add(Fraction.of(constant));
             String lhs = difficulty >= 3 ? a + "(x " + plus(b) + ") " + plus(c) : linear(a) + " " + plus(b);
-            String rhs = d == 0 ? e.toLatex() : linear(d) + " " + plus(e.numerator().intValueExact());
+            String rhs =
+                    d == 0 ? e.toLatex() : linear(d) + " " + plus(e.numerator().intValueExact());
             Fraction rest = e.subtract(Fraction.of(constant));
             List<MathProblem.Step> steps = List.of(
                     new MathProblem.Step(linear(a - d), rest),
@@ -161,15 +162,16 @@ final class MathGenerator {
                 new MathProblem.Step((a * p) + " + " + (b * r), Fraction.of(cost)),
                 new MathProblem.Step(bill + " - " + cost, Fraction.of(bill - cost)));
         String text = name + " buys " + a + " " + ITEMS[i] + " at " + p + " dollars each and " + b + " " + ITEMS[j]
-                + " at " + r + " dollars each, and pays with a " + bill + "-dollar bill. How many dollars of change does "
+                + " at " + r + " dollars each, and pays with a " + bill
+                + "-dollar bill. How many dollars of change does "
                 + name + " get?";
         return new MathProblem("word", text, steps, Fraction.of(bill - cost));
     }
 
     private MathProblem ages(RandomGenerator rng) {
         String older = NAMES[rng.nextInt(NAMES.length)];
-        String younger = NAMES[(java.util.Arrays.asList(NAMES).indexOf(older) + 1 + rng.nextInt(NAMES.length - 1))
-                % NAMES.length];
+        String younger = NAMES[
+                (java.util.Arrays.asList(NAMES).indexOf(older) + 1 + rng.nextInt(NAMES.length - 1)) % NAMES.length];
         int k = 2 + rng.nextInt(difficulty + 1);
         int young = 2 + rng.nextInt(4 * difficulty);
         int years = 1 + rng.nextInt(5 * difficulty);

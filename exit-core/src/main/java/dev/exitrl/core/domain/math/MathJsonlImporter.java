@@ -61,7 +61,8 @@ final class MathJsonlImporter {
         if (node == null || !node.isObject()) throw new IllegalArgumentException("expected a JSON object");
         String problem = requiredString(node, "problem");
         JsonNode answerNode = node.get("answer");
-        if (answerNode == null || !(answerNode.isString() || answerNode.isNumber())
+        if (answerNode == null
+                || !(answerNode.isString() || answerNode.isNumber())
                 || answerNode.asString().isBlank()) {
             throw new IllegalArgumentException("field 'answer' must be a non-empty string or a number");
         }
@@ -72,8 +73,8 @@ final class MathJsonlImporter {
         optional(node, "level", true).ifPresent(s -> data.put("level", s));
         optional(node, "subject", false).ifPresent(s -> data.put("subject", s));
         data.put("source", "import");
-        return new BaseTask(MathDomain.ID, BaseTask.contentId(MathDomain.ID, problem + "\u0000" + answer), split,
-                problem, data);
+        return new BaseTask(
+                MathDomain.ID, BaseTask.contentId(MathDomain.ID, problem + "\u0000" + answer), split, problem, data);
     }
 
     private static String requiredString(JsonNode node, String field) {
@@ -87,8 +88,9 @@ final class MathJsonlImporter {
     private static java.util.Optional<String> optional(JsonNode node, String field, boolean integerAllowed) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) return java.util.Optional.empty();
-        if (value.isString() || (integerAllowed && value.isIntegralNumber())) return java.util.Optional.of(value.asString());
-        throw new IllegalArgumentException("field '" + field + "' must be a string"
-                + (integerAllowed ? " or an integer" : "") + " when present");
+        if (value.isString() || (integerAllowed && value.isIntegralNumber()))
+            return java.util.Optional.of(value.asString());
+        throw new IllegalArgumentException(
+                "field '" + field + "' must be a string" + (integerAllowed ? " or an integer" : "") + " when present");
     }
 }

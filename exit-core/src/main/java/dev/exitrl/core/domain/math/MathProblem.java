@@ -30,7 +30,8 @@ record MathProblem(String family, String text, List<Step> steps, Fraction answer
     /** The worked solution with the last step's result replaced by {@code last} (a slip when it differs). */
     String solutionEndingWith(Fraction last) {
         List<String> lines = steps.subList(0, steps.size() - 1).stream()
-                .map(s -> "$" + s.render(s.result()) + "$").collect(Collectors.toList());
+                .map(s -> "$" + s.render(s.result()) + "$")
+                .collect(Collectors.toList());
         lines.add("$" + steps.get(steps.size() - 1).render(last) + "$");
         return String.join("\n", lines);
     }

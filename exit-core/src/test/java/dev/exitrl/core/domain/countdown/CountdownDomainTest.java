@@ -15,13 +15,17 @@ import org.junit.jupiter.api.Test;
 class CountdownDomainTest {
     private final CountdownDomain countdown = new CountdownDomain();
     // numbers 2, 3, 7, 7, 25 and target 100; 25 * (7 - 3) = 100
-    private final BaseTask task = new CountdownPuzzle(List.of(2, 3, 7, 7, 25), 100,
-            Arithmetic.parse("25 * (7 - 3)"), 3).toTask(Split.TRAIN);
+    private final BaseTask task =
+            new CountdownPuzzle(List.of(2, 3, 7, 7, 25), 100, Arithmetic.parse("25 * (7 - 3)"), 3).toTask(Split.TRAIN);
 
     @Test
     void exactExpressionsScoreOne() {
-        for (String response : List.of("Answer: 25 * (7 - 3)", "25*(7-3)",
-                "I try 25 * 4.\nanswer: (7 - 3) × 25 = 100", "Answer: 25 * (7 / 7 + 3)", "**Answer:** 25*(7-3)")) {
+        for (String response : List.of(
+                "Answer: 25 * (7 - 3)",
+                "25*(7-3)",
+                "I try 25 * 4.\nanswer: (7 - 3) × 25 = 100",
+                "Answer: 25 * (7 / 7 + 3)",
+                "**Answer:** 25*(7-3)")) {
             Verification v = countdown.verify(task, response);
             assertThat(v.quality()).as(response).isEqualTo(1.0);
             assertThat(v.correct()).isTrue();
@@ -36,7 +40,11 @@ class CountdownDomainTest {
         double previous = exact.quality();
         for (String expr : closerFirst) {
             Verification v = countdown.verify(task, "Answer: " + expr);
-            assertThat(v.quality()).as(expr).isGreaterThan(0.0).isLessThan(previous).isLessThanOrEqualTo(0.9);
+            assertThat(v.quality())
+                    .as(expr)
+                    .isGreaterThan(0.0)
+                    .isLessThan(previous)
+                    .isLessThanOrEqualTo(0.9);
             assertThat(v.correct()).isFalse();
             assertThat(v.feedback()).contains("away from the target 100");
             previous = v.quality();
@@ -78,8 +86,10 @@ class CountdownDomainTest {
         }
         // a number given twice may be used twice
         assertThat(countdown.verify(task, "Answer: 7 * 7 * 2 + 2").feedback()).contains("used more often");
-        assertThat(countdown.verify(task, "Answer: 7 * 7 * 2 + 3 - 1").feedback()).contains("1 is not one");
-        assertThat(countdown.verify(task, "Answer: 7 * 7 * 2 + 2 / 2").feedback()).contains("used more often");
+        assertThat(countdown.verify(task, "Answer: 7 * 7 * 2 + 3 - 1").feedback())
+                .contains("1 is not one");
+        assertThat(countdown.verify(task, "Answer: 7 * 7 * 2 + 2 / 2").feedback())
+                .contains("used more often");
         assertThat(countdown.verify(task, "Answer: 7 * 7 * 2").quality()).isBetween(0.0, 0.9);
     }
 
@@ -87,13 +97,16 @@ class CountdownDomainTest {
     void generatedInstancesHaveTheLevelsShapeAndARecordedExactSolution() {
         int[] counts = {4, 4, 5, 5, 6};
         for (int difficulty = 1; difficulty <= 5; difficulty++) {
-            for (BaseTask t : countdown.generate(new GeneratorSpec(13, difficulty, 100, 0)).train()) {
+            for (BaseTask t : countdown
+                    .generate(new GeneratorSpec(13, difficulty, 100, 0))
+                    .train()) {
                 CountdownPuzzle.Instance instance = CountdownPuzzle.read(t);
                 assertThat(instance.numbers()).hasSize(counts[difficulty - 1]);
                 assertThat(instance.numbers()).doesNotContain(instance.target());
                 String solution = t.data().get("solution").stringValue();
                 List<Fraction> used = Arithmetic.literals(Arithmetic.parse(solution));
-                List<Fraction> left = new ArrayList<>(instance.numbers().stream().map(n -> Fraction.of(n)).toList());
+                List<Fraction> left = new ArrayList<>(
+                        instance.numbers().stream().map(n -> Fraction.of(n)).toList());
                 for (Fraction f : used) assertThat(left.remove(f)).as(solution).isTrue();
                 assertThat(Arithmetic.evaluate(Arithmetic.parse(solution))).isEqualTo(Fraction.of(instance.target()));
             }

@@ -17,11 +17,14 @@ class MathAnswersTest {
     static List<Arguments> equivalenceTable() throws IOException {
         try (InputStream in = MathAnswersTest.class.getResourceAsStream("answer-equivalence.tsv")) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return text.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).map(line -> {
-                String[] cols = line.split("\t");
-                if (cols.length != 3) throw new IllegalStateException("bad table row: " + line);
-                return Arguments.of(cols[0], cols[1], Boolean.parseBoolean(cols[2]));
-            }).toList();
+            return text.lines()
+                    .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                    .map(line -> {
+                        String[] cols = line.split("\t");
+                        if (cols.length != 3) throw new IllegalStateException("bad table row: " + line);
+                        return Arguments.of(cols[0], cols[1], Boolean.parseBoolean(cols[2]));
+                    })
+                    .toList();
         }
     }
 
@@ -75,8 +78,18 @@ class MathAnswersTest {
 
     @Test
     void hostileInputDoesNotThrow() {
-        Stream.of("\\frac{1}{0}", "2^{100000}", "\\sqrt{-4}", "3 1/0", "\\sqrt{99999999999999999999}", "((((", "}{",
-                        "\\frac", "1/0", "0^{-1}", "\\sqrt[0]{4}")
+        Stream.of(
+                        "\\frac{1}{0}",
+                        "2^{100000}",
+                        "\\sqrt{-4}",
+                        "3 1/0",
+                        "\\sqrt{99999999999999999999}",
+                        "((((",
+                        "}{",
+                        "\\frac",
+                        "1/0",
+                        "0^{-1}",
+                        "\\sqrt[0]{4}")
                 .forEach(s -> assertThat(MathAnswers.equivalent(s, "1")).as(s).isFalse());
     }
 }

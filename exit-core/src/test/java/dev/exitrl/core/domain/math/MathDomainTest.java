@@ -25,13 +25,15 @@ class MathDomainTest {
     @Test
     void rightAnswersInAnyFormatScoreOne() {
         BaseTask half = task("\\frac{1}{2}");
-        for (String response : List.of("So $x = \\boxed{\\dfrac{1}{2}}$.", "Answer: 0.5", "Final answer: 1/2.",
-                "2/4 wrong... no: \\boxed{\\left(\\frac12\\right)}")) {
+        for (String response : List.of(
+                "So $x = \\boxed{\\dfrac{1}{2}}$.",
+                "Answer: 0.5", "Final answer: 1/2.", "2/4 wrong... no: \\boxed{\\left(\\frac12\\right)}")) {
             Verification v = math.verify(half, response);
             assertThat(v.quality()).as(response).isEqualTo(1.0);
             assertThat(v.correct()).isTrue();
         }
-        assertThat(math.verify(task("18"), "It costs \\boxed{\\$18.00}").correct()).isTrue();
+        assertThat(math.verify(task("18"), "It costs \\boxed{\\$18.00}").correct())
+                .isTrue();
     }
 
     @Test
@@ -69,7 +71,8 @@ class MathDomainTest {
         assertThat(tasks.get(1).data().get("level").asString()).isEqualTo("3");
         assertThat(math.verify(tasks.get(1), "Answer: 18 eggs").correct()).isTrue();
         // re-importing gives the same ids
-        assertThat(math.importJsonl(new StringReader(jsonl), Split.TEST)).extracting(BaseTask::id)
+        assertThat(math.importJsonl(new StringReader(jsonl), Split.TEST))
+                .extracting(BaseTask::id)
                 .isEqualTo(tasks.stream().map(BaseTask::id).toList());
     }
 
@@ -85,23 +88,34 @@ class MathDomainTest {
                 """;
         assertThatThrownBy(() -> math.importJsonl(new StringReader(jsonl), Split.TRAIN))
                 .isInstanceOfSatisfying(TaskImportException.class, e -> {
-                    assertThat(e.errors()).extracting(TaskImportException.LineError::line)
+                    assertThat(e.errors())
+                            .extracting(TaskImportException.LineError::line)
                             .containsExactly(2L, 3L, 4L, 5L, 6L);
-                    assertThat(e.getMessage()).contains("line 2: field 'answer'", "line 3: not valid JSON",
-                            "line 4: field 'problem'", "line 5: field 'subject'", "line 6: expected a JSON object",
-                            "nothing imported");
+                    assertThat(e.getMessage())
+                            .contains(
+                                    "line 2: field 'answer'",
+                                    "line 3: not valid JSON",
+                                    "line 4: field 'problem'",
+                                    "line 5: field 'subject'",
+                                    "line 6: expected a JSON object",
+                                    "nothing imported");
                 });
     }
 
     @Test
     void generatedProblemsCoverEveryFamilyWithIntegerAndFractionAnswers() {
-        List<BaseTask> tasks = math.generate(new dev.exitrl.core.domain.GeneratorSpec(4, 4, 200, 0)).train();
-        assertThat(tasks).extracting(t -> t.data().get("family").stringValue()).contains("arithmetic", "equation", "word");
+        List<BaseTask> tasks = math.generate(new dev.exitrl.core.domain.GeneratorSpec(4, 4, 200, 0))
+                .train();
+        assertThat(tasks)
+                .extracting(t -> t.data().get("family").stringValue())
+                .contains("arithmetic", "equation", "word");
         assertThat(tasks).anyMatch(t -> t.data().get("answer").stringValue().contains("\\frac"));
         assertThat(tasks).anyMatch(t -> t.data().get("answer").stringValue().matches("-?\\d+"));
         // easy arithmetic stays in the integers
-        assertThat(math.generate(new dev.exitrl.core.domain.GeneratorSpec(4, 1, 100, 0)).train())
+        assertThat(math.generate(new dev.exitrl.core.domain.GeneratorSpec(4, 1, 100, 0))
+                        .train())
                 .filteredOn(t -> t.data().get("family").stringValue().equals("arithmetic"))
-                .allSatisfy(t -> assertThat(t.data().get("answer").stringValue()).matches("-?\\d+"));
+                .allSatisfy(
+                        t -> assertThat(t.data().get("answer").stringValue()).matches("-?\\d+"));
     }
 }
