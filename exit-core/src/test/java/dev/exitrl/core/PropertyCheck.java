@@ -36,9 +36,13 @@ public final class PropertyCheck {
 
     /** Checks {@code property} on {@code tries} cases whose seeds are derived from {@code rootSeed}. */
     static void forAll(long rootSeed, int tries, Consumer<SplittableRandom> property) {
-        if (tries < 1) throw new IllegalArgumentException("tries must be >= 1, was " + tries);
+        if (tries < 1) {
+            throw new IllegalArgumentException("tries must be >= 1, was " + tries);
+        }
         var seeds = new SplittableRandom(rootSeed);
-        for (int i = 0; i < tries; i++) check(i, tries, seeds.nextLong(), property);
+        for (int i = 0; i < tries; i++) {
+            check(i, tries, seeds.nextLong(), property);
+        }
     }
 
     /** Runs {@code property} once on the case with seed {@code caseSeed}, as named by a failure message. */
@@ -72,10 +76,16 @@ public final class PropertyCheck {
      * live: capacity 1, the largest size), otherwise uniform.
      */
     public static int intBetween(SplittableRandom random, int min, int max) {
-        if (min > max) throw new IllegalArgumentException("min must be <= max, was " + min + " > " + max);
+        if (min > max) {
+            throw new IllegalArgumentException("min must be <= max, was " + min + " > " + max);
+        }
         int pick = random.nextInt(8);
-        if (pick == 0) return min;
-        if (pick == 1) return max;
+        if (pick == 0) {
+            return min;
+        }
+        if (pick == 1) {
+            return max;
+        }
         return random.nextInt(min, max + 1);
     }
 
@@ -85,10 +95,16 @@ public final class PropertyCheck {
      * lowest quarter of the range.
      */
     public static int size(SplittableRandom random, int min, int max) {
-        if (min > max) throw new IllegalArgumentException("min must be <= max, was " + min + " > " + max);
+        if (min > max) {
+            throw new IllegalArgumentException("min must be <= max, was " + min + " > " + max);
+        }
         int pick = random.nextInt(8);
-        if (pick == 0) return min;
-        if (pick == 1) return max;
+        if (pick == 0) {
+            return min;
+        }
+        if (pick == 1) {
+            return max;
+        }
         double u = random.nextDouble();
         return Math.min(max, min + (int) ((max - min + 1) * u * u));
     }
@@ -98,7 +114,9 @@ public final class PropertyCheck {
             SplittableRandom random, int minSize, int maxSize, Function<SplittableRandom, T> element) {
         int n = size(random, minSize, maxSize);
         var list = new ArrayList<T>(n);
-        for (int i = 0; i < n; i++) list.add(element.apply(random));
+        for (int i = 0; i < n; i++) {
+            list.add(element.apply(random));
+        }
         return list;
     }
 }

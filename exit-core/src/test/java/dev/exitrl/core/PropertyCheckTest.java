@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class PropertyCheckTest {
@@ -72,8 +73,11 @@ class PropertyCheckTest {
                     .hasMessageContaining("replaySeed must be a long")
                     .hasMessageContaining("'twelve'");
         } finally {
-            if (previous == null) System.clearProperty(PropertyCheck.REPLAY_SEED);
-            else System.setProperty(PropertyCheck.REPLAY_SEED, previous);
+            if (previous == null) {
+                System.clearProperty(PropertyCheck.REPLAY_SEED);
+            } else {
+                System.setProperty(PropertyCheck.REPLAY_SEED, previous);
+            }
         }
     }
 
@@ -87,9 +91,15 @@ class PropertyCheckTest {
         for (int i = 0; i < n; i++) {
             int s = PropertyCheck.size(random, 0, 120);
             assertThat(s).isBetween(0, 120);
-            if (s == 0) atMin++;
-            if (s == 120) atMax++;
-            if (s <= 30) lowQuarter++;
+            if (s == 0) {
+                atMin++;
+            }
+            if (s == 120) {
+                atMax++;
+            }
+            if (s <= 30) {
+                lowQuarter++;
+            }
         }
         // 1/8 at each bound by construction. Sizes 0..30 are a quarter of the range, so a uniform draw would land
         // there 26% of the time; expected here 1/8 + 6/8 * sqrt(31/121) = 50% (standard error 0.5%).
@@ -102,7 +112,9 @@ class PropertyCheckTest {
     void intBetweenHitsBothBoundsOftenAndStaysInRange() {
         var random = new SplittableRandom(4);
         var seen = new ArrayList<Integer>();
-        for (int i = 0; i < 2_000; i++) seen.add(PropertyCheck.intBetween(random, 1, 8));
+        for (int i = 0; i < 2_000; i++) {
+            seen.add(PropertyCheck.intBetween(random, 1, 8));
+        }
         assertThat(seen).allSatisfy(x -> assertThat(x).isBetween(1, 8)).containsAll(List.of(1, 2, 3, 4, 5, 6, 7, 8));
         assertThat(seen.stream().filter(x -> x == 1).count()).isGreaterThan(2_000 / 8);
     }
@@ -120,13 +132,15 @@ class PropertyCheckTest {
                 assertThat(score).isBetween(0.0, 0.25);
                 distinct.add(score);
             }
-            if (distinct.size() == 1) allEqual++;
+            if (distinct.size() == 1) {
+                allEqual++;
+            }
         }
         assertThat(allEqual).isGreaterThan(tries / 10);
     }
 
     private static long seedIn(AssertionError failure) {
-        var matcher = java.util.regex.Pattern.compile("case seed (-?\\d+)").matcher(failure.getMessage());
+        var matcher = Pattern.compile("case seed (-?\\d+)").matcher(failure.getMessage());
         assertThat(matcher.find()).isTrue();
         return Long.parseLong(matcher.group(1));
     }

@@ -21,7 +21,9 @@ public final class TestData {
     /** A history with one turn per iterate given, responses named "t{turn}i{iterate}". */
     public static History history(int... iterates) {
         var h = History.empty();
-        for (int t = 0; t < iterates.length; t++) h = h.withNextTurn(Turn.of("t" + t + "i" + iterates[t], iterates[t]));
+        for (int t = 0; t < iterates.length; t++) {
+            h = h.withNextTurn(Turn.of("t" + t + "i" + iterates[t], iterates[t]));
+        }
         return h;
     }
 

@@ -8,7 +8,9 @@ import dev.exitrl.policy.sampling.Generation;
 import dev.exitrl.policy.sampling.SamplingParams;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
@@ -42,7 +44,7 @@ class HfGoldenTest {
                 assertThat(maxErr).as("max abs logit error for %s", text).isLessThanOrEqualTo(1e-4);
 
                 long[] prompt = {ids[0]};
-                long[] response = java.util.Arrays.copyOfRange(ids, 1, ids.length);
+                long[] response = Arrays.copyOfRange(ids, 1, ids.length);
                 float[] lp =
                         policy.tokenLogProbs(List.of(prompt), List.of(response)).get(0);
                 JsonNode expected = c.get("token_logprobs");
@@ -50,14 +52,14 @@ class HfGoldenTest {
                 for (int i = 0; i < lp.length; i++) {
                     assertThat((double) lp[i])
                             .as("token_logprob %d of %s", i, text)
-                            .isCloseTo(expected.get(i).asDouble(), org.assertj.core.data.Offset.offset(1e-4));
+                            .isCloseTo(expected.get(i).asDouble(), Offset.offset(1e-4));
                 }
 
                 // The fixture's continuations were generated from the text's encoding without special tokens (no BOS):
                 // all six cases match that input exactly and none matches the BOS-prefixed one.
                 long[] greedyExpected = longs(c.get("greedy_continuation"));
                 long[] plain = policy.tokenizer().encodePlain(text);
-                assertThat(plain).containsExactly(java.util.Arrays.copyOfRange(ids, 1, ids.length));
+                assertThat(plain).containsExactly(Arrays.copyOfRange(ids, 1, ids.length));
                 Generation g = policy.generateIds(
                                 List.of(plain),
                                 SamplingParams.greedy(greedyExpected.length).withStopAtEos(false))

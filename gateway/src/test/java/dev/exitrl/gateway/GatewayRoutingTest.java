@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -73,10 +74,12 @@ class GatewayRoutingTest {
             default -> TRAINER;
         };
         assertThat(backend.received).contains(method + " " + path);
-        if (method.equals("POST")) assertThat(backend.bodies).contains("{\"x\":1}");
+        if (method.equals("POST")) {
+            assertThat(backend.bodies).contains("{\"x\":1}");
+        }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void unknownPathIsNotForwarded() throws Exception {
         int before = TASKS.received.size() + ROLLOUTS.received.size() + TRAINER.received.size();
         var response = HttpClient.newHttpClient()

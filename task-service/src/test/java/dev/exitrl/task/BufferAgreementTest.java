@@ -99,7 +99,9 @@ class BufferAgreementTest extends TaskServiceTestBase {
         assertThat(lease.get("slots").size()).isEqualTo(6);
         for (int i = 0; i < 6; i++) {
             var rollouts = new ArrayList<Map<String, Object>>();
-            for (double q : qualities[i]) rollouts.add(Map.of("response", "same", "quality", q, "reward", q));
+            for (double q : qualities[i]) {
+                rollouts.add(Map.of("response", "same", "quality", q, "reward", q));
+            }
             api.ok(
                     "/api/experiments/" + id + "/groups",
                     Map.of(

@@ -67,8 +67,9 @@ class ConcurrentWorkersTest extends TaskServiceTestBase {
                     for (var slot : lease.get("slots")) {
                         long instance = slot.get("instanceId").asLong();
                         String previous = held.putIfAbsent(instance, worker);
-                        if (previous != null)
+                        if (previous != null) {
                             doubleLeases.add(instance + " held by " + previous + " leased to " + worker);
+                        }
                     }
                     for (var slot : lease.get("slots")) {
                         if (done >= GROUPS_PER_WORKER) {
@@ -117,7 +118,9 @@ class ConcurrentWorkersTest extends TaskServiceTestBase {
                 return null;
             }));
         }
-        for (var f : futures) f.get(5, TimeUnit.MINUTES);
+        for (var f : futures) {
+            f.get(5, TimeUnit.MINUTES);
+        }
         pool.shutdown();
 
         assertThat(doubleLeases).isEmpty();

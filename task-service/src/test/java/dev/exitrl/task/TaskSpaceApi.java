@@ -2,6 +2,8 @@ package dev.exitrl.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,10 +72,12 @@ public final class TaskSpaceApi {
             var response = http.send(request, HttpResponse.BodyHandlers.ofString());
             String type = response.headers().firstValue("Content-Type").orElse("");
             JsonNode body = null;
-            if (type.contains("json") && !response.body().isEmpty()) body = mapper.readTree(response.body());
+            if (type.contains("json") && !response.body().isEmpty()) {
+                body = mapper.readTree(response.body());
+            }
             return new Response(response.statusCode(), type, body, response.body());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

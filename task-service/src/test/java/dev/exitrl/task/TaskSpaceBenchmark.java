@@ -134,7 +134,9 @@ class TaskSpaceBenchmark {
     }
 
     private static double[] leaseLatencies(TaskSpaceApi api, UUID id, int count) {
-        for (int warm = 0; warm < 10; warm++) releaseAfter(api, id); // the first lease builds the index; JIT warm-up
+        for (int warm = 0; warm < 10; warm++) {
+            releaseAfter(api, id); // the first lease builds the index; JIT warm-up
+        }
         double[] ms = new double[count];
         for (int i = 0; i < count; i++) {
             long start = System.nanoTime();
@@ -171,7 +173,9 @@ class TaskSpaceBenchmark {
         double best = Double.MAX_VALUE;
         for (int run = 0; run < 5; run++) {
             long start = System.nanoTime();
-            for (int i = 0; i < 128; i++) sampler.sample(candidates, 0, random);
+            for (int i = 0; i < 128; i++) {
+                sampler.sample(candidates, 0, random);
+            }
             best = Math.min(best, (System.nanoTime() - start) / 1e6);
         }
         return best;
@@ -212,18 +216,24 @@ class TaskSpaceBenchmark {
                                 "p",
                                 "rollouts",
                                 rollouts);
-                        if (batched) batch.add(group);
-                        else api.ok("/api/experiments/" + id + "/groups", group);
+                        if (batched) {
+                            batch.add(group);
+                        } else {
+                            api.ok("/api/experiments/" + id + "/groups", group);
+                        }
                         n++;
                         done.incrementAndGet();
                     }
-                    if (batched && !batch.isEmpty())
+                    if (batched && !batch.isEmpty()) {
                         api.ok("/api/experiments/" + id + "/groups/batch", Map.of("groups", batch));
+                    }
                 }
                 return null;
             }));
         }
-        for (var f : futures) f.get();
+        for (var f : futures) {
+            f.get();
+        }
         pool.shutdown();
         assertThat(done.get()).isGreaterThanOrEqualTo(clients * groupsPerClient);
         return done.get() / ((System.nanoTime() - start) / 1e9);
@@ -234,15 +244,20 @@ class TaskSpaceBenchmark {
         double sum = 0;
         double count = 0;
         for (String line : api.get("/actuator/prometheus").text().split("\n")) {
-            if (line.startsWith(timer + "_sum")) sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            if (line.startsWith(timer + "_count"))
+            if (line.startsWith(timer + "_sum")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+            if (line.startsWith(timer + "_count")) {
                 count += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
         }
         return count == 0 ? Double.NaN : 1000 * sum / count;
     }
 
     private static double usedHeapMb() {
-        for (int i = 0; i < 3; i++) System.gc();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1e6;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.exitrl.task.lease.ExpiryReaper;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -381,7 +382,7 @@ class TaskSpaceFlowTest extends TaskServiceTestBase {
                     "logProbs",
                     List.of(-0.5, -0.25)));
         }
-        return new java.util.HashMap<>(Map.of(
+        return new HashMap<>(Map.of(
                 "idempotencyKey",
                 key,
                 "leaseId",

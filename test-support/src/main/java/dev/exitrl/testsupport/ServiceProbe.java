@@ -36,14 +36,18 @@ public final class ServiceProbe {
     public static void assertCommonTags(int port, String service) {
         String body = getOk(port, "/actuator/prometheus");
         for (String tag : new String[] {"application=\"" + service + "\"", "service=\"" + service + "\""}) {
-            if (!body.contains(tag)) throw new AssertionError("/actuator/prometheus has no " + tag);
+            if (!body.contains(tag)) {
+                throw new AssertionError("/actuator/prometheus has no " + tag);
+            }
         }
     }
 
     /** Asserts the liveness and readiness probes answer UP. */
     public static void assertProbesUp(int port) {
         for (String probe : new String[] {"/actuator/health/liveness", "/actuator/health/readiness"}) {
-            if (!getOk(port, probe).contains("\"UP\"")) throw new AssertionError(probe + " is not UP");
+            if (!getOk(port, probe).contains("\"UP\"")) {
+                throw new AssertionError(probe + " is not UP");
+            }
         }
     }
 }

@@ -46,7 +46,9 @@ public final class TestPostgres {
     /** The selection rule, kept pure so it can be tested without touching Docker or the environment. */
     static Source choose(Map<String, String> environment, BooleanSupplier dockerAvailable) {
         String url = environment.get(URL_ENV);
-        if (url != null && !url.isBlank()) return Source.ENVIRONMENT;
+        if (url != null && !url.isBlank()) {
+            return Source.ENVIRONMENT;
+        }
         return dockerAvailable.getAsBoolean() ? Source.TESTCONTAINERS : Source.EMBEDDED;
     }
 
@@ -66,7 +68,9 @@ public final class TestPostgres {
     /** A database of its own for the caller: a new empty database on the shared server. */
     public static synchronized Connection freshDatabase() {
         Server s = server();
-        if (s.source() == Source.ENVIRONMENT) return s.admin();
+        if (s.source() == Source.ENVIRONMENT) {
+            return s.admin();
+        }
         String name = "exit_test_" + ProcessHandle.current().pid() + "_" + DATABASE_COUNTER.incrementAndGet();
         try (var c = DriverManager.getConnection(
                         s.admin().jdbcUrl(), s.admin().username(), s.admin().password());

@@ -16,7 +16,9 @@ import java.util.Objects;
 public record BufferItem(TaskInstance instance, double score, long insertionSeq, long lastSampledIteration) {
     public BufferItem {
         Objects.requireNonNull(instance, "instance");
-        if (!Double.isFinite(score)) throw new IllegalArgumentException("score must be finite, was " + score);
+        if (!Double.isFinite(score)) {
+            throw new IllegalArgumentException("score must be finite, was " + score);
+        }
     }
 
     BufferItem withScore(double newScore) {

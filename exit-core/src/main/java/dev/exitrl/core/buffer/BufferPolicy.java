@@ -58,10 +58,15 @@ public final class BufferPolicy {
      * @param newScore        score of the offered item
      */
     public static Admission admit(int size, int capacity, double currentMinScore, double newScore) {
-        if (capacity < 1) throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
-        if (size < 0 || size > capacity)
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
+        }
+        if (size < 0 || size > capacity) {
             throw new IllegalArgumentException("size " + size + " outside [0, " + capacity + "]");
-        if (size < capacity) return Admission.ADD;
+        }
+        if (size < capacity) {
+            return Admission.ADD;
+        }
         return newScore >= currentMinScore ? Admission.REPLACE_MIN : Admission.REJECT;
     }
 

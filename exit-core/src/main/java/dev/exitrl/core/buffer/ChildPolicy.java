@@ -30,7 +30,9 @@ public enum ChildPolicy {
     @JsonCreator
     public static ChildPolicy fromId(String value) {
         for (ChildPolicy p : values()) {
-            if (p.id.equalsIgnoreCase(value) || p.name().equalsIgnoreCase(value)) return p;
+            if (p.id.equalsIgnoreCase(value) || p.name().equalsIgnoreCase(value)) {
+                return p;
+            }
         }
         throw new IllegalArgumentException("unknown child policy '" + value + "', allowed: all, best, random-one");
     }

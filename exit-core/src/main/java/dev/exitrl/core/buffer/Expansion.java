@@ -26,15 +26,18 @@ public final class Expansion {
     public static List<TaskInstance> children(Group group, ChildPolicy policy, RandomGenerator random) {
         var chosen = chooseRollouts(group.rollouts(), policy, random);
         var out = new LinkedHashSet<TaskInstance>();
-        for (Rollout rollout : chosen)
+        for (Rollout rollout : chosen) {
             out.addAll(partialHistories(group.instance().task(), rollout.history()));
+        }
         return List.copyOf(out);
     }
 
     /** The instances of all per-turn partial histories of {@code history}: prefixes of 1..t turns. */
     public static List<TaskInstance> partialHistories(BaseTaskRef task, History history) {
         var out = new ArrayList<TaskInstance>(history.turnCount());
-        for (int t = 1; t <= history.turnCount(); t++) out.add(TaskInstance.of(task, history.prefix(t)));
+        for (int t = 1; t <= history.turnCount(); t++) {
+            out.add(TaskInstance.of(task, history.prefix(t)));
+        }
         return out;
     }
 
@@ -44,7 +47,11 @@ public final class Expansion {
                 return rollouts;
             case BEST: {
                 Rollout best = rollouts.get(0);
-                for (Rollout r : rollouts) if (r.quality() > best.quality()) best = r; // ties: earliest wins
+                for (Rollout r : rollouts) {
+                    if (r.quality() > best.quality()) {
+                        best = r; // ties: earliest wins
+                    } // ties: earliest wins
+                }
                 return List.of(best);
             }
             case RANDOM_ONE:

@@ -31,7 +31,9 @@ public final class InMemoryBuffer {
     private long nextSeq;
 
     public InMemoryBuffer(int capacity) {
-        if (capacity < 1) throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
+        }
         this.capacity = capacity;
     }
 
@@ -62,16 +64,15 @@ public final class InMemoryBuffer {
 
     /** Offers a new item with {@code score}, inserted at {@code iteration} (its initial last-sampled time). */
     public OfferResult offer(TaskInstance instance, double score, long iteration) {
-        if (items.containsKey(instance)) return OfferResult.ALREADY_STORED;
+        if (items.containsKey(instance)) {
+            return OfferResult.ALREADY_STORED;
+        }
         var admission = BufferPolicy.admit(size(), capacity, minScore().orElse(Double.NaN), score);
-        switch (admission) {
-            case REJECT:
-                return OfferResult.REJECTED;
-            case REPLACE_MIN:
-                items.remove(victim().instance());
-                break;
-            case ADD:
-                break;
+        if (admission == BufferPolicy.Admission.REJECT) {
+            return OfferResult.REJECTED;
+        }
+        if (admission == BufferPolicy.Admission.REPLACE_MIN) {
+            items.remove(victim().instance());
         }
         items.put(instance, new BufferItem(instance, score, nextSeq++, iteration));
         return admission == BufferPolicy.Admission.ADD ? OfferResult.ADDED : OfferResult.REPLACED_MIN;
@@ -82,7 +83,9 @@ public final class InMemoryBuffer {
      */
     public OfferResult rescore(TaskInstance instance, double score, long iteration) {
         var stored = items.get(instance);
-        if (stored == null) return offer(instance, score, iteration);
+        if (stored == null) {
+            return offer(instance, score, iteration);
+        }
         items.put(instance, stored.withScore(score)); // keeps the map position (insertion order)
         return OfferResult.ALREADY_STORED;
     }
@@ -90,19 +93,25 @@ public final class InMemoryBuffer {
     /** One group's buffer update: re-score the parent with {@code score}, then offer each child with it. */
     public void update(TaskInstance parent, double score, List<TaskInstance> children, long iteration) {
         rescore(parent, score, iteration);
-        for (TaskInstance child : children) offer(child, score, iteration);
+        for (TaskInstance child : children) {
+            offer(child, score, iteration);
+        }
     }
 
     /** Scores and staleness of the items, aligned with {@link #items()}. */
     public List<Candidate> candidates() {
         var out = new ArrayList<Candidate>(items.size());
-        for (BufferItem item : items.values()) out.add(new Candidate(item.score(), item.lastSampledIteration()));
+        for (BufferItem item : items.values()) {
+            out.add(new Candidate(item.score(), item.lastSampledIteration()));
+        }
         return out;
     }
 
     /** Draws one item with {@code sampler} and records that it was sampled at {@code iteration}. */
     public BufferItem sample(BufferSampler sampler, long iteration, RandomGenerator random) {
-        if (items.isEmpty()) throw new IllegalStateException("cannot sample from an empty buffer");
+        if (items.isEmpty()) {
+            throw new IllegalStateException("cannot sample from an empty buffer");
+        }
         BufferItem chosen = items().get(sampler.sample(candidates(), iteration, random)); // same order
         BufferItem marked = chosen.sampledAt(iteration);
         items.put(chosen.instance(), marked);

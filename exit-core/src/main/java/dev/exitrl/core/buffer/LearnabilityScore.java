@@ -12,18 +12,26 @@ public final class LearnabilityScore {
 
     /** Population variance of {@code qualities} ({@code (G)}, each in [0,1]); a group with G = 1 scores 0. */
     public static double of(double[] qualities) {
-        if (qualities.length == 0) throw new IllegalArgumentException("a group needs at least one quality");
+        if (qualities.length == 0) {
+            throw new IllegalArgumentException("a group needs at least one quality");
+        }
         double mean = 0, min = 1, max = 0;
         for (double q : qualities) {
-            if (!(q >= 0 && q <= 1)) throw new IllegalArgumentException("quality must be in [0, 1], was " + q);
+            if (!(q >= 0 && q <= 1)) {
+                throw new IllegalArgumentException("quality must be in [0, 1], was " + q);
+            }
             mean += q;
             min = Math.min(min, q);
             max = Math.max(max, q);
         }
-        if (min == max) return 0;
+        if (min == max) {
+            return 0;
+        }
         mean /= qualities.length;
         double sumSq = 0;
-        for (double q : qualities) sumSq += (q - mean) * (q - mean);
+        for (double q : qualities) {
+            sumSq += (q - mean) * (q - mean);
+        }
         return sumSq / qualities.length;
     }
 }

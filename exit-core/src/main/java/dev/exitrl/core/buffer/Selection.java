@@ -18,7 +18,9 @@ public final class Selection {
 
     public static TaskInstance select(TaskInstance stored, RandomGenerator random) {
         int turns = stored.history().turnCount();
-        if (turns <= 1) return TaskInstance.of(stored.task(), stored.history());
+        if (turns <= 1) {
+            return TaskInstance.of(stored.task(), stored.history());
+        }
         int prefixLength = 1 + random.nextInt(turns); // uniform in [1, t]
         return TaskInstance.of(stored.task(), stored.history().prefix(prefixLength));
     }

@@ -20,7 +20,9 @@ public final class Arithmetic {
     /** A binary operation; {@code symbol} is one of {@code + - * /}. */
     public record Op(char symbol, Expr left, Expr right) implements Expr {
         public Op {
-            if ("+-*/".indexOf(symbol) < 0) throw new IllegalArgumentException("unknown operator '" + symbol + "'");
+            if ("+-*/".indexOf(symbol) < 0) {
+                throw new IllegalArgumentException("unknown operator '" + symbol + "'");
+            }
         }
 
         int precedence() {
@@ -48,7 +50,9 @@ public final class Arithmetic {
 
     /** @throws ArithmeticException on division by zero */
     public static Fraction evaluate(Expr e) {
-        if (e instanceof Num n) return n.value();
+        if (e instanceof Num n) {
+            return n.value();
+        }
         Op op = (Op) e;
         return apply(op.symbol(), evaluate(op.left()), evaluate(op.right()));
     }
@@ -75,11 +79,15 @@ public final class Arithmetic {
      * {@code number} each literal.
      */
     public static String render(Expr e, Function<Character, String> operator, Function<Fraction, String> number) {
-        if (e instanceof Num n) return number.apply(n.value());
+        if (e instanceof Num n) {
+            return number.apply(n.value());
+        }
         Op op = (Op) e;
         String left = render(op.left(), operator, number);
         String right = render(op.right(), operator, number);
-        if (op.left() instanceof Op l && l.precedence() < op.precedence()) left = "(" + left + ")";
+        if (op.left() instanceof Op l && l.precedence() < op.precedence()) {
+            left = "(" + left + ")";
+        }
         // a right operand of equal precedence needs parentheses under - and / (a - (b - c), a / (b * c))
         if (op.right() instanceof Op r
                 && (r.precedence() < op.precedence()
@@ -104,7 +112,9 @@ public final class Arithmetic {
         Parser p = new Parser(text);
         Expr e = p.expr();
         p.skipSpaces();
-        if (p.pos < text.length()) throw p.error("unexpected '" + text.charAt(p.pos) + "'");
+        if (p.pos < text.length()) {
+            throw p.error("unexpected '" + text.charAt(p.pos) + "'");
+        }
         return e;
     }
 
@@ -139,18 +149,28 @@ public final class Arithmetic {
             if (c == '(') {
                 pos++;
                 Expr e = expr();
-                if (peek() != ')') throw error("missing ')'");
+                if (peek() != ')') {
+                    throw error("missing ')'");
+                }
                 pos++;
                 return e;
             }
             if (Character.isDigit(c)) {
                 int start = pos;
-                while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
-                if (pos - start > 9) throw error("number too long");
+                while (pos < s.length() && Character.isDigit(s.charAt(pos))) {
+                    pos++;
+                }
+                if (pos - start > 9) {
+                    throw error("number too long");
+                }
                 return new Num(Fraction.of(Long.parseLong(s.substring(start, pos))));
             }
-            if (c == 0) throw error("expression ends too early");
-            if (c == '-') throw error("unary minus is not allowed");
+            if (c == 0) {
+                throw error("expression ends too early");
+            }
+            if (c == '-') {
+                throw error("unary minus is not allowed");
+            }
             throw error("unexpected '" + c + "'");
         }
 
@@ -161,7 +181,9 @@ public final class Arithmetic {
         }
 
         void skipSpaces() {
-            while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) pos++;
+            while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
+                pos++;
+            }
         }
 
         SyntaxException error(String what) {

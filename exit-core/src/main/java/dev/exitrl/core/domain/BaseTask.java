@@ -29,12 +29,19 @@ public record BaseTask(String domain, String id, Split split, String problem, Js
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(split, "split");
         Objects.requireNonNull(problem, "problem");
-        if (domain.isBlank()) throw new IllegalArgumentException("domain must not be blank");
-        if (id.isBlank()) throw new IllegalArgumentException("id must not be blank");
-        if (problem.isBlank()) throw new IllegalArgumentException("problem must not be blank");
+        if (domain.isBlank()) {
+            throw new IllegalArgumentException("domain must not be blank");
+        }
+        if (id.isBlank()) {
+            throw new IllegalArgumentException("id must not be blank");
+        }
+        if (problem.isBlank()) {
+            throw new IllegalArgumentException("problem must not be blank");
+        }
         data = data == null ? JsonNodeFactory.instance.objectNode() : data.deepCopy();
-        if (!data.isObject())
+        if (!data.isObject()) {
             throw new IllegalArgumentException("data must be a JSON object, was " + data.getNodeType());
+        }
     }
 
     /** The reference the algorithm and the task store use for this task. */

@@ -71,7 +71,9 @@ public final class DomainRegistry {
     /** @throws UnknownDomainException when no domain has this id; its message lists the known ids */
     public Domain get(String id) {
         Domain domain = domains.get(id);
-        if (domain == null) throw new UnknownDomainException(id, domains.keySet());
+        if (domain == null) {
+            throw new UnknownDomainException(id, domains.keySet());
+        }
         return domain;
     }
 

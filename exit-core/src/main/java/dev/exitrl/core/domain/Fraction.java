@@ -2,6 +2,7 @@ package dev.exitrl.core.domain;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.MathContext;
 import java.util.Objects;
 
 /**
@@ -33,7 +34,9 @@ public final class Fraction implements Comparable<Fraction> {
     public static Fraction of(BigInteger numerator, BigInteger denominator) {
         Objects.requireNonNull(numerator, "numerator");
         Objects.requireNonNull(denominator, "denominator");
-        if (denominator.signum() == 0) throw new ArithmeticException("division by zero");
+        if (denominator.signum() == 0) {
+            throw new ArithmeticException("division by zero");
+        }
         if (denominator.signum() < 0) {
             numerator = numerator.negate();
             denominator = denominator.negate();
@@ -58,13 +61,18 @@ public final class Fraction implements Comparable<Fraction> {
         if (slash >= 0) {
             Fraction num = parse(s.substring(0, slash));
             Fraction den = parse(s.substring(slash + 1));
-            if (den.signum() == 0) throw new NumberFormatException("zero denominator in '" + text + "'");
+            if (den.signum() == 0) {
+                throw new NumberFormatException("zero denominator in '" + text + "'");
+            }
             return num.divide(den);
         }
-        if (!s.matches("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)"))
+        if (!s.matches("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)")) {
             throw new NumberFormatException("not a number: '" + text + "'");
+        }
         BigDecimal decimal = new BigDecimal(s.startsWith("+") ? s.substring(1) : s);
-        if (decimal.scale() <= 0) return new Fraction(decimal.toBigIntegerExact(), BigInteger.ONE);
+        if (decimal.scale() <= 0) {
+            return new Fraction(decimal.toBigIntegerExact(), BigInteger.ONE);
+        }
         return of(decimal.unscaledValue(), BigInteger.TEN.pow(decimal.scale()));
     }
 
@@ -100,7 +108,9 @@ public final class Fraction implements Comparable<Fraction> {
 
     /** @throws ArithmeticException when {@code other} is zero */
     public Fraction divide(Fraction other) {
-        if (other.signum() == 0) throw new ArithmeticException("division by zero");
+        if (other.signum() == 0) {
+            throw new ArithmeticException("division by zero");
+        }
         return of(numerator.multiply(other.denominator), denominator.multiply(other.numerator));
     }
 
@@ -114,13 +124,15 @@ public final class Fraction implements Comparable<Fraction> {
 
     /** {@code this^exponent}; a negative exponent inverts (and throws {@link ArithmeticException} on zero). */
     public Fraction pow(int exponent) {
-        if (exponent < 0) return ONE.divide(this).pow(-exponent);
+        if (exponent < 0) {
+            return ONE.divide(this).pow(-exponent);
+        }
         return new Fraction(numerator.pow(exponent), denominator.pow(exponent));
     }
 
     public double toDouble() {
         return new BigDecimal(numerator)
-                .divide(new BigDecimal(denominator), java.math.MathContext.DECIMAL64)
+                .divide(new BigDecimal(denominator), MathContext.DECIMAL64)
                 .doubleValue();
     }
 
@@ -147,7 +159,9 @@ public final class Fraction implements Comparable<Fraction> {
 
     /** {@code "7"}, {@code "-\frac{3}{4}"}: the form the math domain puts in {@code \boxed{}}. */
     public String toLatex() {
-        if (isInteger()) return numerator.toString();
+        if (isInteger()) {
+            return numerator.toString();
+        }
         String frac = "\\frac{" + numerator.abs() + "}{" + denominator + "}";
         return signum() < 0 ? "-" + frac : frac;
     }

@@ -15,7 +15,11 @@ public record GeneratorSpec(long seed, int difficulty, int trainCount, int testC
         if (difficulty < 1 || difficulty > MAX_DIFFICULTY) {
             throw new IllegalArgumentException("difficulty must be in [1, " + MAX_DIFFICULTY + "], was " + difficulty);
         }
-        if (trainCount < 0) throw new IllegalArgumentException("trainCount must be >= 0, was " + trainCount);
-        if (testCount < 0) throw new IllegalArgumentException("testCount must be >= 0, was " + testCount);
+        if (trainCount < 0) {
+            throw new IllegalArgumentException("trainCount must be >= 0, was " + trainCount);
+        }
+        if (testCount < 0) {
+            throw new IllegalArgumentException("testCount must be >= 0, was " + testCount);
+        }
     }
 }

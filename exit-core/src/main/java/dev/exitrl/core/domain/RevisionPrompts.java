@@ -22,10 +22,14 @@ public final class RevisionPrompts {
         Objects.requireNonNull(history, "history");
         StringBuilder p = new StringBuilder(problem.strip()).append("\n\n");
         if (kind == StepKind.SOLVE) {
-            if (!history.isEmpty()) throw new IllegalArgumentException("a SOLVE prompt takes an empty history");
+            if (!history.isEmpty()) {
+                throw new IllegalArgumentException("a SOLVE prompt takes an empty history");
+            }
             return p.append(answerInstruction).toString();
         }
-        if (history.isEmpty()) throw new IllegalArgumentException("a " + kind + " prompt needs a previous attempt");
+        if (history.isEmpty()) {
+            throw new IllegalArgumentException("a " + kind + " prompt needs a previous attempt");
+        }
         Turn latest = history.latest();
         p.append("Previous attempt:\n").append(latest.response().strip()).append("\n\n");
         if (kind == StepKind.DEBUG) {
@@ -34,8 +38,9 @@ public final class RevisionPrompts {
                     .append("\n\n")
                     .append("Find the cause of the error, fix it, and answer again.\n");
         } else {
-            if (latest.hasFeedback())
+            if (latest.hasFeedback()) {
                 p.append("Feedback on it:\n").append(latest.feedback().strip()).append("\n\n");
+            }
             if (kind == StepKind.IMPROVE) {
                 p.append("Improve the previous attempt: check it, fix any mistakes, and give a better answer.\n");
             } else {

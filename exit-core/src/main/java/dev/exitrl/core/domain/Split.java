@@ -15,7 +15,9 @@ public enum Split {
     /** Parses {@code "train"} or {@code "test"} (any case). */
     public static Split fromJsonName(String name) {
         for (Split split : values()) {
-            if (split.name().equalsIgnoreCase(name)) return split;
+            if (split.name().equalsIgnoreCase(name)) {
+                return split;
+            }
         }
         throw new IllegalArgumentException("split must be one of [train, test], was '" + name + "'");
     }

@@ -60,7 +60,9 @@ public final class SplitGenerator {
                         + " attempts; ask for fewer tasks or a higher difficulty");
             }
             Candidate c = candidates.apply(stream.split());
-            if (!taken.add(c.contentKey())) continue;
+            if (!taken.add(c.contentKey())) {
+                continue;
+            }
             tasks.add(new BaseTask(domain, BaseTask.contentId(domain, c.contentKey()), split, c.problem(), c.data()));
         }
         return tasks;

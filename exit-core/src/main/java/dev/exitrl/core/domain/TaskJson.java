@@ -69,7 +69,9 @@ public final class TaskJson {
             ObjectNode t = turns.addObject();
             t.put("response", turn.response());
             t.put("iterate", turn.iterate());
-            if (turn.feedback() != null) t.put("feedback", turn.feedback());
+            if (turn.feedback() != null) {
+                t.put("feedback", turn.feedback());
+            }
         }
         return node;
     }
@@ -81,7 +83,9 @@ public final class TaskJson {
     public static History historyFromTree(JsonNode node) {
         requireObject(node, "history");
         JsonNode turns = node.get("turns");
-        if (turns == null || !turns.isArray()) throw new IllegalArgumentException("history.turns must be an array");
+        if (turns == null || !turns.isArray()) {
+            throw new IllegalArgumentException("history.turns must be an array");
+        }
         List<Turn> list = new ArrayList<>();
         for (int i = 0; i < turns.size(); i++) {
             JsonNode t = turns.get(i);
@@ -139,12 +143,16 @@ public final class TaskJson {
     }
 
     private static void requireObject(JsonNode node, String what) {
-        if (node == null || !node.isObject()) throw new IllegalArgumentException(what + " must be a JSON object");
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException(what + " must be a JSON object");
+        }
     }
 
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
-        if (value == null || !value.isString()) throw new IllegalArgumentException(field + " must be a string");
+        if (value == null || !value.isString()) {
+            throw new IllegalArgumentException(field + " must be a string");
+        }
         return value.stringValue();
     }
 }

@@ -99,7 +99,9 @@ public record ExperimentConfig(
 
     /** {@link #rewardMode} or, when null, the domain's default. */
     public RewardMode effectiveRewardMode() {
-        if (rewardMode != null) return rewardMode;
+        if (rewardMode != null) {
+            return rewardMode;
+        }
         return DomainRegistry.standard()
                 .find(domain)
                 .map(Domain::defaultRewardMode)
@@ -166,15 +168,21 @@ public record ExperimentConfig(
         final List<Violation> violations = new ArrayList<>();
 
         void check(String field, boolean ok, String rule, Object value) {
-            if (!ok) violations.add(new Violation(field, rule + ", was " + value));
+            if (!ok) {
+                violations.add(new Violation(field, rule + ", was " + value));
+            }
         }
 
         void notNull(String field, Object value) {
-            if (value == null) violations.add(new Violation(field, "is required"));
+            if (value == null) {
+                violations.add(new Violation(field, "is required"));
+            }
         }
 
         void notBlank(String field, String value) {
-            if (value == null || value.isBlank()) violations.add(new Violation(field, "is required (non-blank text)"));
+            if (value == null || value.isBlank()) {
+                violations.add(new Violation(field, "is required (non-blank text)"));
+            }
         }
     }
 }

@@ -35,7 +35,9 @@ public final class ExperimentRequests {
     private static final Map<String, RecordComponent> FIELDS = new LinkedHashMap<>();
 
     static {
-        for (RecordComponent c : ExperimentConfig.class.getRecordComponents()) FIELDS.put(c.getName(), c);
+        for (RecordComponent c : ExperimentConfig.class.getRecordComponents()) {
+            FIELDS.put(c.getName(), c);
+        }
     }
 
     private ExperimentRequests() {}
@@ -65,7 +67,9 @@ public final class ExperimentRequests {
                 violations.add(new Violation("preset", e.getMessage()));
             }
         }
-        if (!violations.isEmpty()) return new Result(null, violations);
+        if (!violations.isEmpty()) {
+            return new Result(null, violations);
+        }
 
         ObjectNode tree = mapper.valueToTree(ExperimentConfig.defaults(domain, preset));
         for (Map.Entry<String, JsonNode> field : request.properties()) {
@@ -77,10 +81,15 @@ public final class ExperimentRequests {
                 continue;
             }
             String problem = typeProblem(mapper, component, field.getValue());
-            if (problem != null) violations.add(new Violation(name, problem));
-            else tree.set(name, field.getValue());
+            if (problem != null) {
+                violations.add(new Violation(name, problem));
+            } else {
+                tree.set(name, field.getValue());
+            }
         }
-        if (!violations.isEmpty()) return new Result(null, violations);
+        if (!violations.isEmpty()) {
+            return new Result(null, violations);
+        }
 
         ExperimentConfig config = mapper.treeToValue(tree, ExperimentConfig.class);
         return new Result(config, config.validate());
@@ -99,19 +108,30 @@ public final class ExperimentRequests {
                     ? null
                     : "must be a whole number (64-bit), was " + value;
         }
-        if (type == double.class) return value.isNumber() ? null : "must be a number, was " + value;
-        if (type == boolean.class) return value.isBoolean() ? null : "must be true or false, was " + value;
-        if (value.isNull())
+        if (type == double.class) {
+            return value.isNumber() ? null : "must be a number, was " + value;
+        }
+        if (type == boolean.class) {
+            return value.isBoolean() ? null : "must be true or false, was " + value;
+        }
+        if (value.isNull()) {
             return null; // validate() reports required fields; a null reward mode means the domain default
-        if (type == String.class) return value.isString() ? null : "must be text, was " + value;
+        }
+        if (type == String.class) {
+            return value.isString() ? null : "must be text, was " + value;
+        }
         if (type.isEnum()) {
-            if (!value.isString()) return "must be text, was " + value;
+            if (!value.isString()) {
+                return "must be text, was " + value;
+            }
             try {
                 mapper.treeToValue(value, type);
                 return null;
             } catch (JacksonException e) {
                 for (Throwable t = e; t != null; t = t.getCause()) {
-                    if (t instanceof IllegalArgumentException) return t.getMessage();
+                    if (t instanceof IllegalArgumentException) {
+                        return t.getMessage();
+                    }
                 }
                 return "is not an allowed value, was " + value;
             }

@@ -63,7 +63,11 @@ public enum Preset {
 
     @JsonCreator
     public static Preset fromId(String value) {
-        for (Preset p : values()) if (p.name().equalsIgnoreCase(value)) return p;
+        for (Preset p : values()) {
+            if (p.name().equalsIgnoreCase(value)) {
+                return p;
+            }
+        }
         throw new IllegalArgumentException(
                 "unknown preset '" + value + "', allowed: grpo, curriculum, improve, diverge, exit");
     }

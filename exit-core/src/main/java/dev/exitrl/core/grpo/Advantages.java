@@ -37,17 +37,29 @@ public final class Advantages {
 
     /** Advantages of one group, {@code (G)}. */
     public static double[] of(double[] rewards, double epsilon) {
-        if (rewards.length == 0) throw new IllegalArgumentException("a group needs at least one reward");
-        if (!(epsilon > 0)) throw new IllegalArgumentException("epsilon must be > 0, was " + epsilon);
+        if (rewards.length == 0) {
+            throw new IllegalArgumentException("a group needs at least one reward");
+        }
+        if (!(epsilon > 0)) {
+            throw new IllegalArgumentException("epsilon must be > 0, was " + epsilon);
+        }
         double[] a = new double[rewards.length];
-        if (isZeroVariance(rewards)) return a;
+        if (isZeroVariance(rewards)) {
+            return a;
+        }
         double mean = 0;
-        for (double r : rewards) mean += r;
+        for (double r : rewards) {
+            mean += r;
+        }
         mean /= rewards.length;
         double var = 0;
-        for (double r : rewards) var += (r - mean) * (r - mean);
+        for (double r : rewards) {
+            var += (r - mean) * (r - mean);
+        }
         double std = Math.sqrt(var / rewards.length);
-        for (int i = 0; i < rewards.length; i++) a[i] = (rewards[i] - mean) / (std + epsilon);
+        for (int i = 0; i < rewards.length; i++) {
+            a[i] = (rewards[i] - mean) / (std + epsilon);
+        }
         return a;
     }
 
@@ -62,8 +74,12 @@ public final class Advantages {
         int zero = 0;
         for (int g = 0; g < groupRewards.size(); g++) {
             boolean flat = isZeroVariance(groupRewards.get(g));
-            if (flat) zero++;
-            if (flat && dropZeroVariance) continue;
+            if (flat) {
+                zero++;
+            }
+            if (flat && dropZeroVariance) {
+                continue;
+            }
             advantages.add(of(groupRewards.get(g), epsilon));
             kept.add(g);
         }

@@ -1,5 +1,6 @@
 package dev.exitrl.core.grpo;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,15 +20,22 @@ public final class DiversityBonus {
     /** Multipliers {@code d_i}, {@code (G)}, for embeddings {@code (G, dim)}. */
     public static double[] multipliers(List<float[]> embeddings) {
         int g = embeddings.size();
-        if (g == 0) return new double[0];
+        if (g == 0) {
+            return new double[0];
+        }
         int dim = embeddings.get(0).length;
         double[] centroid = new double[dim]; // (dim)
         for (float[] e : embeddings) {
-            if (e.length != dim)
+            if (e.length != dim) {
                 throw new IllegalArgumentException("embeddings differ in size: " + e.length + " vs " + dim);
-            for (int k = 0; k < dim; k++) centroid[k] += e[k];
+            }
+            for (int k = 0; k < dim; k++) {
+                centroid[k] += e[k];
+            }
         }
-        for (int k = 0; k < dim; k++) centroid[k] /= g;
+        for (int k = 0; k < dim; k++) {
+            centroid[k] /= g;
+        }
 
         double[] distance = new double[g]; // (G)
         double min = Double.POSITIVE_INFINITY, max = 0;
@@ -44,10 +52,12 @@ public final class DiversityBonus {
         double range = max - min;
         double[] d = new double[g];
         if (range <= RELATIVE_RANGE_TOLERANCE * max) {
-            java.util.Arrays.fill(d, 1.0);
+            Arrays.fill(d, 1.0);
             return d;
         }
-        for (int i = 0; i < g; i++) d[i] = distance[i] / range;
+        for (int i = 0; i < g; i++) {
+            d[i] = distance[i] / range;
+        }
         return d;
     }
 
@@ -58,7 +68,9 @@ public final class DiversityBonus {
                     + multipliers.length + ") differ in size");
         }
         double[] out = new double[advantages.length];
-        for (int i = 0; i < out.length; i++) out[i] = advantages[i] * multipliers[i];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = advantages[i] * multipliers[i];
+        }
         return out;
     }
 }

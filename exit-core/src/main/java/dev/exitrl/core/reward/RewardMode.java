@@ -27,7 +27,11 @@ public enum RewardMode {
 
     @JsonCreator
     public static RewardMode fromId(String value) {
-        for (RewardMode m : values()) if (m.name().equalsIgnoreCase(value)) return m;
+        for (RewardMode m : values()) {
+            if (m.name().equalsIgnoreCase(value)) {
+                return m;
+            }
+        }
         throw new IllegalArgumentException("unknown reward mode '" + value + "', allowed: improvement, absolute, mle");
     }
 

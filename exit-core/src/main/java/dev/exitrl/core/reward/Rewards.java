@@ -16,7 +16,9 @@ public final class Rewards {
         checkQuality("previousQuality", previousQuality);
         checkQuality("newQuality", newQuality);
         double maxGain = 1 - previousQuality;
-        if (maxGain == 0) return newQuality == 1 ? 1 : 0;
+        if (maxGain == 0) {
+            return newQuality == 1 ? 1 : 0;
+        }
         return Math.max(0, (newQuality - previousQuality) / maxGain);
     }
 
@@ -28,7 +30,9 @@ public final class Rewards {
      */
     public static double reward(RewardMode mode, StepKind kind, double previousQuality, double newQuality) {
         checkQuality("newQuality", newQuality);
-        if (kind == StepKind.SOLVE) return newQuality;
+        if (kind == StepKind.SOLVE) {
+            return newQuality;
+        }
         return switch (mode) {
             case ABSOLUTE -> newQuality;
             case IMPROVEMENT -> improvement(previousQuality, newQuality);
@@ -37,6 +41,8 @@ public final class Rewards {
     }
 
     private static void checkQuality(String name, double q) {
-        if (!(q >= 0 && q <= 1)) throw new IllegalArgumentException(name + " must be in [0, 1], was " + q);
+        if (!(q >= 0 && q <= 1)) {
+            throw new IllegalArgumentException(name + " must be in [0, 1], was " + q);
+        }
     }
 }

@@ -25,13 +25,17 @@ public final class InstanceChoice {
      */
     public static Source choose(
             boolean useBuffer, int bufferSize, int minSize, double selectProbability, RandomGenerator random) {
-        if (!useBuffer || bufferSize == 0 || bufferSize < minSize) return Source.BASE_TASK;
+        if (!useBuffer || bufferSize == 0 || bufferSize < minSize) {
+            return Source.BASE_TASK;
+        }
         return random.nextDouble() < selectProbability ? Source.BUFFER : Source.BASE_TASK;
     }
 
     /** A base task index drawn uniformly from {@code [0, baseTaskCount)}. */
     public static int baseTaskIndex(int baseTaskCount, RandomGenerator random) {
-        if (baseTaskCount < 1) throw new IllegalArgumentException("the training split has no base tasks");
+        if (baseTaskCount < 1) {
+            throw new IllegalArgumentException("the training split has no base tasks");
+        }
         return random.nextInt(baseTaskCount);
     }
 }

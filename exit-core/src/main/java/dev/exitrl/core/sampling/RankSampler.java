@@ -30,11 +30,15 @@ public record RankSampler(double temperature, double stalenessMix) implements Bu
     @Override
     public double[] probabilities(List<Candidate> candidates, long currentIteration) {
         int n = candidates.size();
-        if (n == 0) throw new IllegalArgumentException("no candidates");
+        if (n == 0) {
+            throw new IllegalArgumentException("no candidates");
+        }
         double[] score = scoreProbabilities(candidates);
         double[] stale = stalenessProbabilities(candidates, currentIteration);
         double[] p = new double[n];
-        for (int i = 0; i < n; i++) p[i] = (1 - stalenessMix) * score[i] + stalenessMix * stale[i];
+        for (int i = 0; i < n; i++) {
+            p[i] = (1 - stalenessMix) * score[i] + stalenessMix * stale[i];
+        }
         return p;
     }
 
@@ -51,7 +55,9 @@ public record RankSampler(double temperature, double stalenessMix) implements Bu
             w[i] = Math.exp(-Math.log(rank) / temperature);
             sum += w[i];
         }
-        for (int i = 0; i < n; i++) w[i] /= sum; // rank 1 always has weight 1, so sum >= 1
+        for (int i = 0; i < n; i++) {
+            w[i] /= sum; // rank 1 always has weight 1, so sum >= 1
+        }
         return w;
     }
 
@@ -60,8 +66,11 @@ public record RankSampler(double temperature, double stalenessMix) implements Bu
         int lo = 0, hi = ascending.length;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (ascending[mid] <= value) lo = mid + 1;
-            else hi = mid;
+            if (ascending[mid] <= value) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
         }
         return lo;
     }
@@ -74,7 +83,9 @@ public record RankSampler(double temperature, double stalenessMix) implements Bu
             s[i] = Math.max(0, currentIteration - candidates.get(i).lastSampledIteration());
             sum += s[i];
         }
-        for (int i = 0; i < n; i++) s[i] = sum == 0 ? 1.0 / n : s[i] / sum;
+        for (int i = 0; i < n; i++) {
+            s[i] = sum == 0 ? 1.0 / n : s[i] / sum;
+        }
         return s;
     }
 }

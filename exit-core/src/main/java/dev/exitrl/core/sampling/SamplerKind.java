@@ -2,6 +2,7 @@ package dev.exitrl.core.sampling;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
 
 /** Which buffer sampler an experiment uses. */
 public enum SamplerKind {
@@ -12,12 +13,16 @@ public enum SamplerKind {
 
     @JsonValue
     public String id() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     @JsonCreator
     public static SamplerKind fromId(String value) {
-        for (SamplerKind k : values()) if (k.name().equalsIgnoreCase(value)) return k;
+        for (SamplerKind k : values()) {
+            if (k.name().equalsIgnoreCase(value)) {
+                return k;
+            }
+        }
         throw new IllegalArgumentException("unknown sampler '" + value + "', allowed: softmax, rank");
     }
 }

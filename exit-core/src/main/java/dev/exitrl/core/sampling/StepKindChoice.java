@@ -21,9 +21,15 @@ public final class StepKindChoice {
      */
     public static StepKind choose(
             TaskInstance instance, double divergeProbability, boolean previousFailed, RandomGenerator random) {
-        if (instance.isBase()) return StepKind.SOLVE;
-        if (previousFailed) return StepKind.DEBUG;
-        if (divergeProbability <= 0) return StepKind.IMPROVE;
+        if (instance.isBase()) {
+            return StepKind.SOLVE;
+        }
+        if (previousFailed) {
+            return StepKind.DEBUG;
+        }
+        if (divergeProbability <= 0) {
+            return StepKind.IMPROVE;
+        }
         return random.nextDouble() < divergeProbability ? StepKind.DIVERGE : StepKind.IMPROVE;
     }
 }

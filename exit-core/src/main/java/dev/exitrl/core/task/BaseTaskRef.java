@@ -10,7 +10,11 @@ public record BaseTaskRef(String domain, String taskId) {
     public BaseTaskRef {
         Objects.requireNonNull(domain, "domain");
         Objects.requireNonNull(taskId, "taskId");
-        if (domain.isBlank()) throw new IllegalArgumentException("domain must not be blank");
-        if (taskId.isBlank()) throw new IllegalArgumentException("taskId must not be blank");
+        if (domain.isBlank()) {
+            throw new IllegalArgumentException("domain must not be blank");
+        }
+        if (taskId.isBlank()) {
+            throw new IllegalArgumentException("taskId must not be blank");
+        }
     }
 }

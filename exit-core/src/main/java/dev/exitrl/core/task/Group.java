@@ -10,7 +10,9 @@ public record Group(TaskInstance instance, StepKind kind, PolicyVersion policyVe
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(policyVersion, "policyVersion");
         rollouts = List.copyOf(Objects.requireNonNull(rollouts, "rollouts"));
-        if (rollouts.isEmpty()) throw new IllegalArgumentException("a group needs at least one rollout");
+        if (rollouts.isEmpty()) {
+            throw new IllegalArgumentException("a group needs at least one rollout");
+        }
         if (instance.isBase() != (kind == StepKind.SOLVE)) {
             throw new IllegalArgumentException(
                     "step kind " + kind + " does not fit an instance of depth " + instance.depth());

@@ -1,5 +1,6 @@
 package dev.exitrl.core.task;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -32,7 +33,9 @@ public record History(List<Turn> turns) {
 
     /** The last turn; the history must not be empty. */
     public Turn latest() {
-        if (turns.isEmpty()) throw new IllegalStateException("empty history has no latest turn");
+        if (turns.isEmpty()) {
+            throw new IllegalStateException("empty history has no latest turn");
+        }
         return turns.get(turns.size() - 1);
     }
 
@@ -46,15 +49,17 @@ public record History(List<Turn> turns) {
 
     /** This history with its last turn replaced by {@code turn} (a revision of the current turn). */
     public History withLatest(Turn turn) {
-        if (turns.isEmpty()) return of(turn);
-        var copy = new java.util.ArrayList<>(turns.subList(0, turns.size() - 1));
+        if (turns.isEmpty()) {
+            return of(turn);
+        }
+        var copy = new ArrayList<>(turns.subList(0, turns.size() - 1));
         copy.add(turn);
         return new History(copy);
     }
 
     /** This history with {@code turn} appended as a new turn (multi-turn domains). */
     public History withNextTurn(Turn turn) {
-        var copy = new java.util.ArrayList<>(turns);
+        var copy = new ArrayList<>(turns);
         copy.add(turn);
         return new History(copy);
     }

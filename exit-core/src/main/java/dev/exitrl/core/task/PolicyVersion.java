@@ -5,7 +5,9 @@ public record PolicyVersion(long number) implements Comparable<PolicyVersion> {
     public static final PolicyVersion INITIAL = new PolicyVersion(0);
 
     public PolicyVersion {
-        if (number < 0) throw new IllegalArgumentException("policy version must be >= 0, was " + number);
+        if (number < 0) {
+            throw new IllegalArgumentException("policy version must be >= 0, was " + number);
+        }
     }
 
     public PolicyVersion next() {

@@ -14,11 +14,15 @@ import java.util.Objects;
 public record Rollout(History history, double quality, double reward) {
     public Rollout {
         Objects.requireNonNull(history, "history");
-        if (history.isEmpty()) throw new IllegalArgumentException("a rollout's history holds at least its response");
+        if (history.isEmpty()) {
+            throw new IllegalArgumentException("a rollout's history holds at least its response");
+        }
         if (!(quality >= 0 && quality <= 1)) {
             throw new IllegalArgumentException("quality must be in [0, 1], was " + quality);
         }
-        if (!Double.isFinite(reward)) throw new IllegalArgumentException("reward must be finite, was " + reward);
+        if (!Double.isFinite(reward)) {
+            throw new IllegalArgumentException("reward must be finite, was " + reward);
+        }
     }
 
     /** The latest response of the resulting history (what the policy last wrote). */

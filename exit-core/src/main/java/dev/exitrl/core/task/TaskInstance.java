@@ -11,7 +11,9 @@ public record TaskInstance(BaseTaskRef task, int depth, History history) {
     public TaskInstance {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(history, "history");
-        if (depth < 0) throw new IllegalArgumentException("depth must be >= 0, was " + depth);
+        if (depth < 0) {
+            throw new IllegalArgumentException("depth must be >= 0, was " + depth);
+        }
         if (depth == 0 && !history.isEmpty()) {
             throw new IllegalArgumentException("a depth-0 instance has no history");
         }
@@ -49,7 +51,9 @@ public record TaskInstance(BaseTaskRef task, int depth, History history) {
      * Multi-turn domains that continue into further turns append them with {@link History#withNextTurn}.
      */
     public History answeredWith(String response, String feedback) {
-        if (history.isEmpty()) return History.of(new Turn(response, 1, feedback));
+        if (history.isEmpty()) {
+            return History.of(new Turn(response, 1, feedback));
+        }
         return history.withLatest(new Turn(response, history.latest().iterate() + 1, feedback));
     }
 }

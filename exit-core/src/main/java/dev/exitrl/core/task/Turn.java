@@ -10,7 +10,9 @@ import java.util.Objects;
 public record Turn(String response, int iterate, String feedback) {
     public Turn {
         Objects.requireNonNull(response, "response");
-        if (iterate < 1) throw new IllegalArgumentException("iterate must be >= 1, was " + iterate);
+        if (iterate < 1) {
+            throw new IllegalArgumentException("iterate must be >= 1, was " + iterate);
+        }
     }
 
     public static Turn of(String response, int iterate) {

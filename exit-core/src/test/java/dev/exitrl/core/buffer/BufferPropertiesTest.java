@@ -44,7 +44,9 @@ class BufferPropertiesTest {
                     case 0 -> buffer.offer(instance, op.score(), iteration);
                     case 1 -> buffer.rescore(instance, op.score(), iteration);
                     default -> {
-                        if (buffer.size() > 0) buffer.sample(new SoftmaxSampler(10), iteration, samplerRandom);
+                        if (buffer.size() > 0) {
+                            buffer.sample(new SoftmaxSampler(10), iteration, samplerRandom);
+                        }
                     }
                 }
                 assertThat(buffer.size()).isLessThanOrEqualTo(capacity);

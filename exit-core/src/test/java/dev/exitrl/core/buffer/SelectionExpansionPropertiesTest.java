@@ -28,7 +28,9 @@ class SelectionExpansionPropertiesTest {
 
     private static Turn turn(SplittableRandom random) {
         var response = new StringBuilder();
-        for (int i = size(random, 0, 6); i > 0; i--) response.append(LETTERS.charAt(random.nextInt(LETTERS.length())));
+        for (int i = size(random, 0, 6); i > 0; i--) {
+            response.append(LETTERS.charAt(random.nextInt(LETTERS.length())));
+        }
         int iterate = intBetween(random, 1, 6);
         String feedback = random.nextBoolean() ? null : random.nextBoolean() ? "" : "trace";
         return new Turn(response.toString(), iterate, feedback);

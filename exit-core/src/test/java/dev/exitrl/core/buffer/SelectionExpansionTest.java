@@ -9,6 +9,8 @@ import dev.exitrl.core.task.PolicyVersion;
 import dev.exitrl.core.task.Rollout;
 import dev.exitrl.core.task.StepKind;
 import dev.exitrl.core.task.TaskInstance;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -19,10 +21,13 @@ class SelectionExpansionTest {
         var stored = TaskInstance.of(TASK, TestData.history(2, 3, 1));
         var random = new SplittableRandom(42);
         int[] counts = new int[4];
-        for (int i = 0; i < 30_000; i++)
+        for (int i = 0; i < 30_000; i++) {
             counts[Selection.select(stored, random).history().turnCount()]++;
+        }
         assertThat(counts[0]).isZero();
-        for (int t = 1; t <= 3; t++) assertThat(counts[t]).isBetween(9_500, 10_500); // mean 10,000, sd ~82
+        for (int t = 1; t <= 3; t++) {
+            assertThat(counts[t]).isBetween(9_500, 10_500); // mean 10,000, sd ~82
+        }
     }
 
     @Test
@@ -57,7 +62,7 @@ class SelectionExpansionTest {
     void randomOneDrawsEachRolloutAboutEquallyOften() {
         var improve = group(TestData.single("x", 1), StepKind.IMPROVE, new double[] {0, 0, 0, 0}, "a", "b", "c", "d");
         var random = new SplittableRandom(3);
-        var counts = new java.util.HashMap<String, Integer>();
+        var counts = new HashMap<String, Integer>();
         for (int i = 0; i < 8_000; i++) {
             var children = Expansion.children(improve, ChildPolicy.RANDOM_ONE, random);
             assertThat(children).hasSize(1);
@@ -69,13 +74,14 @@ class SelectionExpansionTest {
 
     @Test
     void childPolicyIdsRoundTrip() {
-        for (ChildPolicy p : ChildPolicy.values())
+        for (ChildPolicy p : ChildPolicy.values()) {
             assertThat(ChildPolicy.fromId(p.id())).isEqualTo(p);
+        }
         assertThat(ChildPolicy.fromId("random-one")).isEqualTo(ChildPolicy.RANDOM_ONE);
     }
 
     private static Group group(TaskInstance parent, StepKind kind, double[] qualities, String... responses) {
-        var rollouts = new java.util.ArrayList<Rollout>();
+        var rollouts = new ArrayList<Rollout>();
         for (int i = 0; i < responses.length; i++) {
             rollouts.add(new Rollout(parent.answeredWith(responses[i], null), qualities[i], qualities[i]));
         }

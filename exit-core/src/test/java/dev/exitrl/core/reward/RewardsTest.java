@@ -32,8 +32,9 @@ class RewardsTest {
     @Test
     void modesPerStepKind() {
         // SOLVE keeps the domain quality in every mode
-        for (RewardMode mode : RewardMode.values())
+        for (RewardMode mode : RewardMode.values()) {
             assertThat(Rewards.reward(mode, SOLVE, Double.NaN, 0.6)).isEqualTo(0.6);
+        }
 
         assertThat(Rewards.reward(RewardMode.ABSOLUTE, IMPROVE, 0.5, 0.75)).isEqualTo(0.75);
         assertThat(Rewards.reward(RewardMode.ABSOLUTE, DIVERGE, 0.5, 0.25)).isEqualTo(0.25);

@@ -18,8 +18,11 @@ class ChoiceTest {
         assertThat(InstanceChoice.choose(false, 500, 128, 1.0, random)).isEqualTo(Source.BASE_TASK);
         assertThat(InstanceChoice.choose(true, 128, 128, 1.0, random)).isEqualTo(Source.BUFFER);
         int fromBuffer = 0;
-        for (int i = 0; i < 20_000; i++)
-            if (InstanceChoice.choose(true, 200, 128, 0.2, random) == Source.BUFFER) fromBuffer++;
+        for (int i = 0; i < 20_000; i++) {
+            if (InstanceChoice.choose(true, 200, 128, 0.2, random) == Source.BUFFER) {
+                fromBuffer++;
+            }
+        }
         assertThat(fromBuffer).isBetween(3_800, 4_200); // mean 4,000, sd ~57
     }
 
@@ -35,8 +38,12 @@ class ChoiceTest {
     void baseTaskIndexIsUniform() {
         var random = new SplittableRandom(6);
         int[] counts = new int[5];
-        for (int i = 0; i < 25_000; i++) counts[InstanceChoice.baseTaskIndex(5, random)]++;
-        for (int c : counts) assertThat(c).isBetween(4_700, 5_300); // mean 5,000, sd ~63
+        for (int i = 0; i < 25_000; i++) {
+            counts[InstanceChoice.baseTaskIndex(5, random)]++;
+        }
+        for (int c : counts) {
+            assertThat(c).isBetween(4_700, 5_300); // mean 5,000, sd ~63
+        }
     }
 
     @Test
@@ -48,8 +55,11 @@ class ChoiceTest {
         assertThat(StepKindChoice.choose(revisable, 1.0, true, random)).isEqualTo(StepKind.DEBUG);
         assertThat(StepKindChoice.choose(revisable, 0.0, false, random)).isEqualTo(StepKind.IMPROVE);
         int diverge = 0;
-        for (int i = 0; i < 20_000; i++)
-            if (StepKindChoice.choose(revisable, 0.2, false, random) == StepKind.DIVERGE) diverge++;
+        for (int i = 0; i < 20_000; i++) {
+            if (StepKindChoice.choose(revisable, 0.2, false, random) == StepKind.DIVERGE) {
+                diverge++;
+            }
+        }
         assertThat(diverge).isBetween(3_800, 4_200);
     }
 }

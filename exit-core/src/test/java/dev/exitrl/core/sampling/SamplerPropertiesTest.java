@@ -30,16 +30,20 @@ class SamplerPropertiesTest {
                     for (int j = 0; j < p.length; j++) {
                         // without staleness, a higher score never gets less probability; equal scores get equal
                         // probability
-                        if (buffer.get(i).score() > buffer.get(j).score())
+                        if (buffer.get(i).score() > buffer.get(j).score()) {
                             assertThat(p[i]).isGreaterThanOrEqualTo(p[j]);
-                        if (buffer.get(i).score() == buffer.get(j).score())
+                        }
+                        if (buffer.get(i).score() == buffer.get(j).score()) {
                             assertThat(p[i]).isEqualTo(p[j]);
+                        }
                     }
                 }
             }
             double[] mixed = new RankSampler(0.1, 0.3).probabilities(buffer, 50);
             assertThat(Arrays.stream(mixed).sum()).isCloseTo(1.0, within(1e-9));
-            for (double x : mixed) assertThat(x).isBetween(0.0, 1.0);
+            for (double x : mixed) {
+                assertThat(x).isBetween(0.0, 1.0);
+            }
         });
     }
 }

@@ -2,8 +2,10 @@ package dev.exitrl.core.sampling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,12 +42,16 @@ class SamplerStatisticsTest {
     private static void check(BufferSampler sampler, long seed) {
         double[] p = sampler.probabilities(BUFFER, NOW);
         double sum = 0;
-        for (double x : p) sum += x;
-        assertThat(sum).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-12));
+        for (double x : p) {
+            sum += x;
+        }
+        assertThat(sum).isCloseTo(1.0, Assertions.within(1e-12));
 
         var random = new SplittableRandom(seed);
         long[] counts = new long[p.length];
-        for (int i = 0; i < DRAWS; i++) counts[sampler.sample(BUFFER, NOW, random)]++;
+        for (int i = 0; i < DRAWS; i++) {
+            counts[sampler.sample(BUFFER, NOW, random)]++;
+        }
 
         assertThat(chiSquare(counts, p)).isLessThan(CHI2_7_999);
         for (int i = 0; i < p.length; i++) {
@@ -55,7 +61,7 @@ class SamplerStatisticsTest {
         }
         // The test has power: the same counts are far from a uniform draw.
         double[] uniform = new double[p.length];
-        java.util.Arrays.fill(uniform, 1.0 / p.length);
+        Arrays.fill(uniform, 1.0 / p.length);
         assertThat(chiSquare(counts, uniform)).isGreaterThan(100 * CHI2_7_999);
     }
 

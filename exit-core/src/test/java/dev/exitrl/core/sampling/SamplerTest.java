@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -68,8 +69,6 @@ class SamplerTest {
     }
 
     static List<Candidate> candidates(double... scores) {
-        return java.util.Arrays.stream(scores)
-                .mapToObj(s -> new Candidate(s, 0))
-                .toList();
+        return Arrays.stream(scores).mapToObj(s -> new Candidate(s, 0)).toList();
     }
 }

@@ -9,6 +9,7 @@ import dev.exitrl.policy.sampling.SamplingParams;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,8 +125,7 @@ public final class PolicyCli {
             float[] logProbs = ids.length < 2
                     ? new float[0]
                     : policy.tokenLogProbs(
-                                    List.of(new long[] {ids[0]}),
-                                    List.of(java.util.Arrays.copyOfRange(ids, 1, ids.length)))
+                                    List.of(new long[] {ids[0]}), List.of(Arrays.copyOfRange(ids, 1, ids.length)))
                             .get(0);
             result.put("token_logprobs", logProbs);
             long[] greedy = new long[0];

@@ -3,6 +3,7 @@ package dev.exitrl.policy.model;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -297,7 +298,7 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
                 }
                 moved.add(onDevice);
             }
-            out = ai.djl.ndarray.NDArrays.concat(moved, 0);
+            out = NDArrays.concat(moved, 0);
         }
         out.attach(tmp);
         return out;

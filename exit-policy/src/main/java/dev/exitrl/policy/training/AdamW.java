@@ -3,7 +3,9 @@ package dev.exitrl.policy.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +52,7 @@ public final class AdamW implements AutoCloseable {
      */
     public double update(double learningRate, double weightDecay, double maxGradNorm) {
         try (NDManager tmp = manager.newSubManager()) {
-            NDArray squares =
-                    tmp.zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT32); // () sum of squared gradients
+            NDArray squares = tmp.zeros(new Shape(), DataType.FLOAT32); // () sum of squared gradients
             for (Parameter parameter : parameters.values()) {
                 // One sub-manager per parameter: temporaries of a large model must not pile up until the end of the
                 // step.
@@ -122,7 +123,7 @@ public final class AdamW implements AutoCloseable {
 
     /** Restores moments and the step counter saved by {@link #state()}. */
     public void restore(Map<String, NDArray> state, long steps) {
-        List<String> missing = new java.util.ArrayList<>();
+        List<String> missing = new ArrayList<>();
         for (String name : parameters.keySet()) {
             for (String prefix : List.of("exp_avg.", "exp_avg_sq.")) {
                 NDArray saved = state.get(prefix + name);

@@ -1,5 +1,6 @@
 package dev.exitrl.policy.training;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -209,7 +211,7 @@ public final class PolicyTrainer implements AutoCloseable {
             float[] m = masks.get(i);
             if (m == null) {
                 m = new float[responses.get(i).length];
-                java.util.Arrays.fill(m, 1f);
+                Arrays.fill(m, 1f);
             }
             out.add(m);
         }
@@ -290,7 +292,7 @@ public final class PolicyTrainer implements AutoCloseable {
             }
         }
         HfCheckpoint.loadWeightsInto(model, dir);
-        try (NDManager tmp = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+        try (NDManager tmp = NDManager.newBaseManager(Device.cpu())) {
             reference.loadHf(Safetensors.read(dir.resolve(REFERENCE_FILE), tmp));
             JsonNode state = JsonMapper.builder().build().readTree(Files.readString(dir.resolve(STATE_FILE)));
             optimizer.restore(

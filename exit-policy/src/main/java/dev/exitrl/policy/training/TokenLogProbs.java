@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.exitrl.policy.model.CausalLm;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -58,7 +59,7 @@ public record TokenLogProbs(NDArray logProbs, NDArray mask, int[] lengths, int[]
                 throw new IllegalArgumentException(
                         "policyMasks[" + r + "] has " + pm.length + " entries for " + resp.length + " tokens");
             }
-            java.util.Arrays.fill(ids, r * s, (r + 1) * s, pad);
+            Arrays.fill(ids, r * s, (r + 1) * s, pad);
             System.arraycopy(p, 0, ids, r * s, p.length);
             System.arraycopy(resp, 0, ids, r * s + p.length, resp.length);
             for (int j = 0; j < s - 1; j++) {

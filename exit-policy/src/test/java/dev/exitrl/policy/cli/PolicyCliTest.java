@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,15 +50,12 @@ class PolicyCliTest {
         for (int i = 0; i < json.get("logits").size(); i++) {
             for (int v = 0; v < json.get("logits").get(i).size(); v++) {
                 assertThat(json.get("logits").get(i).get(v).asDouble())
-                        .isCloseTo(
-                                golden.get("logits").get(i).get(v).asDouble(),
-                                org.assertj.core.data.Offset.offset(1e-4));
+                        .isCloseTo(golden.get("logits").get(i).get(v).asDouble(), Offset.offset(1e-4));
             }
         }
         for (int i = 0; i < golden.get("token_logprobs").size(); i++) {
             assertThat(json.get("token_logprobs").get(i).asDouble())
-                    .isCloseTo(
-                            golden.get("token_logprobs").get(i).asDouble(), org.assertj.core.data.Offset.offset(1e-4));
+                    .isCloseTo(golden.get("token_logprobs").get(i).asDouble(), Offset.offset(1e-4));
         }
         assertThat(json.get("greedy_continuation").size()).isEqualTo(5);
     }

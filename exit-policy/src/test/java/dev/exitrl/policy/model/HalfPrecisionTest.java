@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.exitrl.policy.Fixtures;
 import dev.exitrl.policy.checkpoint.HfCheckpoint;
 import dev.exitrl.policy.sampling.Generation;
@@ -38,7 +39,7 @@ class HalfPrecisionTest {
                 }
             }
             try (var m = full.manager().newSubManager()) {
-                var ids = m.create(prompts.get(0), new ai.djl.ndarray.types.Shape(1, 5));
+                var ids = m.create(prompts.get(0), new Shape(1, 5));
                 float[] a = full.forward(ids).toFloatArray();
                 float[] b = half.forward(ids).toFloatArray();
                 double maxErr = 0;

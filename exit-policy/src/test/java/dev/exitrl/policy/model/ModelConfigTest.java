@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.exitrl.policy.Fixtures;
 import dev.exitrl.policy.checkpoint.HfCheckpoint;
+import dev.exitrl.policy.checkpoint.Safetensors;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -58,8 +59,7 @@ class ModelConfigTest {
         Path dir = Fixtures.hfTiny().resolve("llama");
         ModelConfig config = ModelConfig.read(dir);
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            Map<String, NDArray> tensors =
-                    dev.exitrl.policy.checkpoint.Safetensors.read(dir.resolve(HfCheckpoint.WEIGHTS), m);
+            Map<String, NDArray> tensors = Safetensors.read(dir.resolve(HfCheckpoint.WEIGHTS), m);
             tensors.remove("model.layers.1.mlp.up_proj.weight");
             tensors.remove("lm_head.weight");
             assertThatThrownBy(() -> CausalLm.fromHf(config, tensors, Device.cpu(), DataType.FLOAT32))

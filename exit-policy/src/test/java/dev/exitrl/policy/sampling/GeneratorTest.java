@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.exitrl.policy.Fixtures;
 import dev.exitrl.policy.Policy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
@@ -84,8 +85,7 @@ class GeneratorTest {
         for (int i = 0; i < a.size(); i++) {
             assertThat(a.get(i).tokenIds()).containsExactly(b.get(i).tokenIds());
             assertThat(a.get(i).logProbs()).containsExactly(b.get(i).logProbs());
-            anyDifferent |=
-                    !java.util.Arrays.equals(a.get(i).tokenIds(), c.get(i).tokenIds());
+            anyDifferent |= !Arrays.equals(a.get(i).tokenIds(), c.get(i).tokenIds());
         }
         assertThat(anyDifferent).isTrue();
     }

@@ -178,7 +178,9 @@ class BufferViews {
                 .query(NODE)
                 .list());
         boolean truncated = descendants.size() > maxDescendants;
-        if (truncated) descendants.remove(descendants.size() - 1);
+        if (truncated) {
+            descendants.remove(descendants.size() - 1);
+        }
         return new Lineage(instance, ancestors, descendants, truncated);
     }
 
@@ -187,7 +189,9 @@ class BufferViews {
                 .param(experimentId)
                 .query(Boolean.class)
                 .single();
-        if (!exists) throw new NotFoundException("experiment", experimentId);
+        if (!exists) {
+            throw new NotFoundException("experiment", experimentId);
+        }
     }
 
     private static final String NODE_COLUMNS = "id, parent_id, depth, score, quality, in_buffer, created_by";

@@ -12,6 +12,7 @@ import java.io.Writer;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,7 +95,9 @@ class EvaluationService {
         var unique = new ArrayList<ResultRow>();
         var firstIndex = new HashMap<ResultRow.Key, Integer>();
         for (int i = 0; i < rows.size(); i++) {
-            if (firstIndex.putIfAbsent(rows.get(i).key(), i) == null) unique.add(rows.get(i));
+            if (firstIndex.putIfAbsent(rows.get(i).key(), i) == null) {
+                unique.add(rows.get(i));
+            }
         }
 
         Map<ResultRow.Key, ResultRow> stored = stored(evaluationId, unique);
@@ -127,7 +130,9 @@ class EvaluationService {
     /** Closing twice the same way is a no-op (a retried call); closing a closed evaluation the other way is a 409. */
     private EvaluationView close(UUID evaluationId, EvaluationStatus target) {
         EvaluationView evaluation = find(evaluationId, " FOR UPDATE");
-        if (evaluation.status() == target) return evaluation;
+        if (evaluation.status() == target) {
+            return evaluation;
+        }
         if (evaluation.status() != EvaluationStatus.RUNNING) {
             throw new ConflictException("evaluation " + evaluationId + " is " + evaluation.status()
                     + " already; it cannot become " + target);
@@ -274,7 +279,9 @@ class EvaluationService {
                         "repeats results[" + earlier + "] (same baseTaskId, sample and step) with other values"));
             }
         }
-        if (!errors.isEmpty()) throw new InvalidRequestException(errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
     }
 
     private Map<ResultRow.Key, ResultRow> stored(UUID evaluationId, List<ResultRow> rows) {
@@ -304,7 +311,9 @@ class EvaluationService {
 
     /** One statement for the whole post (arrays unnested server-side). */
     private void insert(UUID evaluationId, List<ResultRow> rows) {
-        if (rows.isEmpty()) return;
+        if (rows.isEmpty()) {
+            return;
+        }
         jdbc.sql("""
                         INSERT INTO evaluation_result (evaluation_id, base_task_id, sample, step, step_kind, quality, correct)
                         SELECT ?, r.* FROM unnest(?::bigint[], ?::int[], ?::int[], ?::text[], ?::float8[], ?::bool[])
@@ -344,7 +353,9 @@ class EvaluationService {
                 .param(experimentId)
                 .query(Boolean.class)
                 .single();
-        if (!exists) throw new NotFoundException("experiment", experimentId);
+        if (!exists) {
+            throw new NotFoundException("experiment", experimentId);
+        }
     }
 
     private static final String COLUMNS =
@@ -362,7 +373,7 @@ class EvaluationService {
             instant(rs, "created_at"),
             instant(rs, "completed_at"));
 
-    private static java.time.Instant instant(ResultSet rs, String column) throws SQLException {
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
         return time == null ? null : time.toInstant();
     }

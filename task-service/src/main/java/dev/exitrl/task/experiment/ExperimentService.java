@@ -54,7 +54,9 @@ public class ExperimentService {
                     "config.domain",
                     "unknown domain '" + result.config().domain() + "'; known: " + String.join(", ", domains.ids())));
         }
-        if (!errors.isEmpty()) throw new InvalidRequestException(errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
         ExperimentConfig config = result.config();
         var experiment = new Experiment(
                 name, config.domain(), config.preset().id(), config.seed(), mapper.writeValueAsString(config));

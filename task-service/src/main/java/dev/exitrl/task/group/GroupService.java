@@ -22,6 +22,7 @@ import dev.exitrl.task.web.InvalidRequestException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -187,7 +188,9 @@ class GroupService {
                         offered++;
                         var result =
                                 session.offer(row.id(), score, experiment.policyVersion(), row.leasedUntilMillis());
-                        if (result == OfferResult.ADDED || result == OfferResult.REPLACED_MIN) added++;
+                        if (result == OfferResult.ADDED || result == OfferResult.REPLACED_MIN) {
+                            added++;
+                        }
                     }
                 }
             }
@@ -241,8 +244,9 @@ class GroupService {
         var errors = new ArrayList<FieldError>();
         for (int i = 0; i < results.size(); i++) {
             var r = results.get(i);
-            if (!Double.isFinite(r.reward()))
+            if (!Double.isFinite(r.reward())) {
                 errors.add(new FieldError("rollouts[" + i + "].reward", "must be finite"));
+            }
             if (r.logProbs() != null
                     && r.tokenIds() != null
                     && r.logProbs().size() != r.tokenIds().size()) {
@@ -266,13 +270,19 @@ class GroupService {
             }
             out.add(new Rollout(history, r.quality(), r.reward()));
         }
-        if (!errors.isEmpty()) throw new InvalidRequestException(errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
         return out;
     }
 
     /** The quality of the rollout whose history this child is (null for a partial history of a longer one). */
     private static Double qualityOf(History history, List<Rollout> rollouts) {
-        for (Rollout r : rollouts) if (r.history().equals(history)) return r.quality();
+        for (Rollout r : rollouts) {
+            if (r.history().equals(history)) {
+                return r.quality();
+            }
+        }
         return null;
     }
 
@@ -287,7 +297,7 @@ class GroupService {
             long baseTaskId,
             History history,
             UUID leasedBy,
-            java.sql.Timestamp leasedUntil,
+            Timestamp leasedUntil,
             BaseTask task) {}
 
     /** What the trainer needs of a group besides its row: prompt tokens and every rollout as submitted. */

@@ -25,7 +25,9 @@ final class DrawsWithoutReplacement {
         for (int i = 0; i < probabilities.length; i++) {
             sum += probabilities[i];
             cumulative[i] = sum;
-            if (probabilities[i] > 0) remaining++;
+            if (probabilities[i] > 0) {
+                remaining++;
+            }
         }
         this.remainingMass = sum;
     }
@@ -35,19 +37,27 @@ final class DrawsWithoutReplacement {
     }
 
     int next(RandomGenerator random) {
-        if (!hasMore()) throw new IllegalStateException("every index with positive probability was drawn");
+        if (!hasMore()) {
+            throw new IllegalStateException("every index with positive probability was drawn");
+        }
         double total = cumulative[cumulative.length - 1];
         for (int attempt = 0; attempt < MAX_REJECTIONS; attempt++) {
             int i = search(random.nextDouble() * total);
-            if (!drawn[i] && probabilities[i] > 0) return take(i);
+            if (!drawn[i] && probabilities[i] > 0) {
+                return take(i);
+            }
         }
         double u = random.nextDouble() * remainingMass;
         int last = -1;
         for (int i = 0; i < probabilities.length; i++) {
-            if (drawn[i] || probabilities[i] <= 0) continue;
+            if (drawn[i] || probabilities[i] <= 0) {
+                continue;
+            }
             last = i;
             u -= probabilities[i];
-            if (u < 0) return take(i);
+            if (u < 0) {
+                return take(i);
+            }
         }
         return take(last); // rounding left a hair of mass: it belongs to the last undrawn index
     }
@@ -65,8 +75,11 @@ final class DrawsWithoutReplacement {
         int hi = cumulative.length - 1;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (cumulative[mid] > u) hi = mid;
-            else lo = mid + 1;
+            if (cumulative[mid] > u) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
         }
         return lo;
     }

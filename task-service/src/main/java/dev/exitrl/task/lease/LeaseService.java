@@ -24,6 +24,7 @@ import dev.exitrl.task.web.ConflictException;
 import dev.exitrl.task.web.NotFoundException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -32,6 +33,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -136,8 +138,11 @@ class LeaseService {
                     streams.choice);
             long pick = -1;
             if (source == InstanceChoice.Source.BUFFER) {
-                if (treeDraws) pick = index.drawFree(streams.choice, nowMillis, picked);
-                else if (draws.hasMore()) pick = pool.ids().get(draws.next(streams.choice));
+                if (treeDraws) {
+                    pick = index.drawFree(streams.choice, nowMillis, picked);
+                } else if (draws.hasMore()) {
+                    pick = pool.ids().get(draws.next(streams.choice));
+                }
             }
             if (pick >= 0) {
                 bufferPicks.add(pick);
@@ -153,7 +158,7 @@ class LeaseService {
         var fromBuffer = new ArrayList<Chosen>();
         if (!bufferPicks.isEmpty()) {
             var stored = instances.byIds(experimentId, bufferPicks).stream()
-                    .collect(java.util.stream.Collectors.toMap(StoredInstance::id, i -> i));
+                    .collect(Collectors.toMap(StoredInstance::id, i -> i));
             var tasks = baseTasks.byIds(
                     experimentId,
                     stored.values().stream().map(StoredInstance::baseTaskId).toList());
@@ -185,7 +190,9 @@ class LeaseService {
         }
         for (int round = 0; round < BASE_TASK_REDRAWS && !pending.isEmpty(); round++) {
             var ordinals = new ArrayList<Integer>();
-            for (int ignored : pending) ordinals.add(InstanceChoice.baseTaskIndex(trainTasks, streams.choice));
+            for (int ignored : pending) {
+                ordinals.add(InstanceChoice.baseTaskIndex(trainTasks, streams.choice));
+            }
             var tasks = baseTasks.byOrdinals(experimentId, Split.TRAIN, new HashSet<>(ordinals));
             var rows = ordinals.stream()
                     .map(o -> new InstanceStore.NewInstance(tasks.get(o).id(), null, History.empty(), null, null))
@@ -211,8 +218,12 @@ class LeaseService {
         int t = 0;
         for (boolean buffered : order) {
             Chosen chosen = buffered ? fromBuffer.get(b++) : fromBase.get(t++);
-            if (chosen == null) continue;
-            if (!buffered) sampled.add(chosen.instanceId);
+            if (chosen == null) {
+                continue;
+            }
+            if (!buffered) {
+                sampled.add(chosen.instanceId);
+            }
             var instance = TaskInstance.of(chosen.task.task().ref(), chosen.history);
             StepKind kind = StepKindChoice.choose(instance, config.effectiveDivergeProbability(), false, streams.kinds);
             String prompt = experiment.domain().renderPrompt(chosen.task.task(), kind, chosen.history);
@@ -244,24 +255,28 @@ class LeaseService {
                 .param(experimentId)
                 .param(workerId)
                 .param(version)
-                .param(java.sql.Timestamp.from(now))
-                .param(java.sql.Timestamp.from(expiresAt))
+                .param(Timestamp.from(now))
+                .param(Timestamp.from(expiresAt))
                 .param(leasedIds)
                 .param(slots.stream().map(s -> s.stepKind().name()).toArray(String[]::new))
                 .param(slots.stream().map(LeaseView.Slot::fromBuffer).toArray(Boolean[]::new))
                 .update();
         jdbc.sql("UPDATE task_instance SET leased_by = ?, leased_until = ? WHERE id = ANY(?)")
                 .param(leaseId)
-                .param(java.sql.Timestamp.from(expiresAt))
+                .param(Timestamp.from(expiresAt))
                 .param(leasedIds)
                 .update();
-        for (long leased : leasedIds) index.setLeasedUntil(leased, expiresAt.toEpochMilli());
+        for (long leased : leasedIds) {
+            index.setLeasedUntil(leased, expiresAt.toEpochMilli());
+        }
         jdbc.sql(
                         "UPDATE task_instance SET times_sampled = times_sampled + 1, last_sampled_version = ? WHERE id = ANY(?)")
                 .param(version)
                 .param(sampled.toArray(Long[]::new))
                 .update();
-        for (long id : sampled) index.markSampled(id, version);
+        for (long id : sampled) {
+            index.markSampled(id, version);
+        }
         jdbc.sql("UPDATE experiment SET lease_count = lease_count + 1 WHERE id = ?")
                 .param(experimentId)
                 .update();
@@ -283,7 +298,9 @@ class LeaseService {
                             .query(Integer.class)
                             .single()
                     > 0;
-            if (!exists) throw new NotFoundException("lease", leaseId);
+            if (!exists) {
+                throw new NotFoundException("lease", leaseId);
+            }
             return; // already closed: releasing again changes nothing
         }
         var index = indexes.forUpdate(experiment);

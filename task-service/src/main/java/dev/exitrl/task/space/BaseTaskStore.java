@@ -3,6 +3,9 @@ package dev.exitrl.task.space;
 import dev.exitrl.core.domain.BaseTask;
 import dev.exitrl.core.domain.Split;
 import dev.exitrl.core.domain.TaskJson;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,19 +33,25 @@ public class BaseTaskStore {
 
     /** Inserts the tasks not stored yet (by id); returns how many were new. Caller holds the experiment lock. */
     public int insertNew(UUID experimentId, List<BaseTask> tasks) {
-        if (tasks.isEmpty()) return 0;
+        if (tasks.isEmpty()) {
+            return 0;
+        }
         var existing =
                 new HashSet<>(jdbc.sql("SELECT task_key FROM base_task WHERE experiment_id = ? AND task_key = ANY(?)")
                         .param(experimentId)
                         .param(tasks.stream().map(BaseTask::id).toArray(String[]::new))
                         .query(String.class)
                         .list());
-        Map<Split, Integer> next = new java.util.EnumMap<>(Split.class);
-        for (Split split : Split.values()) next.put(split, count(experimentId, split));
+        Map<Split, Integer> next = new EnumMap<>(Split.class);
+        for (Split split : Split.values()) {
+            next.put(split, count(experimentId, split));
+        }
         var seen = new HashSet<String>();
-        var rows = new java.util.ArrayList<Object[]>();
+        var rows = new ArrayList<Object[]>();
         for (BaseTask task : tasks) {
-            if (existing.contains(task.id()) || !seen.add(task.id())) continue;
+            if (existing.contains(task.id()) || !seen.add(task.id())) {
+                continue;
+            }
             int ordinal = next.merge(task.split(), 1, Integer::sum) - 1;
             rows.add(new Object[] {experimentId, task.id(), splitName(task.split()), ordinal, TaskJson.toJson(task)});
         }
@@ -62,13 +71,15 @@ public class BaseTaskStore {
     }
 
     public Map<Split, Integer> counts(UUID experimentId) {
-        var counts = new java.util.EnumMap<Split, Integer>(Split.class);
-        for (Split split : Split.values()) counts.put(split, count(experimentId, split));
+        var counts = new EnumMap<Split, Integer>(Split.class);
+        for (Split split : Split.values()) {
+            counts.put(split, count(experimentId, split));
+        }
         return counts;
     }
 
     /** Tasks by row id, for many ids in one query. */
-    public Map<Long, StoredBaseTask> byIds(UUID experimentId, java.util.Collection<Long> ids) {
+    public Map<Long, StoredBaseTask> byIds(UUID experimentId, Collection<Long> ids) {
         return jdbc
                 .sql(
                         "SELECT id, ordinal, payload::text AS payload FROM base_task WHERE experiment_id = ? AND id = ANY(?)")
@@ -81,8 +92,7 @@ public class BaseTaskStore {
     }
 
     /** Tasks of a split by ordinal, for many ordinals in one query. */
-    public Map<Integer, StoredBaseTask> byOrdinals(
-            UUID experimentId, Split split, java.util.Collection<Integer> ordinals) {
+    public Map<Integer, StoredBaseTask> byOrdinals(UUID experimentId, Split split, Collection<Integer> ordinals) {
         return jdbc
                 .sql("SELECT id, ordinal, payload::text AS payload FROM base_task"
                         + " WHERE experiment_id = ? AND split = ? AND ordinal = ANY(?)")

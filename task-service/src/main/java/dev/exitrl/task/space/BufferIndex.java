@@ -4,6 +4,8 @@ import dev.exitrl.core.sampling.Candidate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.random.RandomGenerator;
 
 /**
  * An in-memory mirror of one experiment's buffer, for sampling without reading every buffered row per lease.
@@ -84,19 +86,25 @@ public final class BufferIndex {
 
     /** The next victim: the lowest score, the oldest insertion among equals. */
     public Key minimum() {
-        if (heapSize == 0) throw new IllegalStateException("the buffer is empty");
+        if (heapSize == 0) {
+            throw new IllegalStateException("the buffer is empty");
+        }
         int at = heap[0];
         return new Key(scores[at], insertionSeqs[at], ids[at]);
     }
 
     /** Appends an instance that entered the buffer with {@code insertionSeq} (larger than any indexed one). */
     public void add(long id, double score, long lastSampledVersion, long leasedUntil, long insertionSeq) {
-        if (positions.containsKey(id)) throw new IllegalStateException("instance " + id + " is indexed already");
+        if (positions.containsKey(id)) {
+            throw new IllegalStateException("instance " + id + " is indexed already");
+        }
         if (length > 0 && insertionSeq <= insertionSeqs[length - 1]) {
             throw new IllegalStateException(
                     "insertion sequence " + insertionSeq + " is not after " + insertionSeqs[length - 1]);
         }
-        if (length == ids.length) grow();
+        if (length == ids.length) {
+            grow();
+        }
         ids[length] = id;
         scores[length] = score;
         insertionSeqs[length] = insertionSeq;
@@ -114,7 +122,9 @@ public final class BufferIndex {
 
     public void remove(long id) {
         int at = positions.remove(id);
-        if (at == LongIntMap.MISSING) return;
+        if (at == LongIntMap.MISSING) {
+            return;
+        }
         int hole = heapIndex[at];
         int last = heap[--heapSize];
         if (hole < heapSize) {
@@ -125,12 +135,16 @@ public final class BufferIndex {
         alive[at] = false;
         setWeight(at, 0);
         live--;
-        if (length > 64 && live < length / 2) compact();
+        if (length > 64 && live < length / 2) {
+            compact();
+        }
     }
 
     public void setScore(long id, double score) {
         int at = positions.get(id);
-        if (at == LongIntMap.MISSING) return;
+        if (at == LongIntMap.MISSING) {
+            return;
+        }
         scores[at] = score;
         siftDown(siftUp(heapIndex[at]));
         setWeight(at, weightOf(score));
@@ -138,12 +152,16 @@ public final class BufferIndex {
 
     public void markSampled(long id, long policyVersion) {
         int at = positions.get(id);
-        if (at != LongIntMap.MISSING) lastSampled[at] = policyVersion;
+        if (at != LongIntMap.MISSING) {
+            lastSampled[at] = policyVersion;
+        }
     }
 
     public void setLeasedUntil(long id, long epochMillis) {
         int at = positions.get(id);
-        if (at != LongIntMap.MISSING) leasedUntilMillis[at] = epochMillis;
+        if (at != LongIntMap.MISSING) {
+            leasedUntilMillis[at] = epochMillis;
+        }
     }
 
     public boolean contains(long id) {
@@ -169,27 +187,39 @@ public final class BufferIndex {
      * of the weight tree, with rejection of leased or taken items; after {@value #MAX_REJECTIONS} rejections one
      * exact O(N) draw over the free items instead. Returns -1 when no free item has weight.
      */
-    public long drawFree(java.util.random.RandomGenerator random, long nowMillis, java.util.Set<Long> taken) {
-        if (!drawsSoftmax()) throw new IllegalStateException("this index keeps no softmax weights");
+    public long drawFree(RandomGenerator random, long nowMillis, Set<Long> taken) {
+        if (!drawsSoftmax()) {
+            throw new IllegalStateException("this index keeps no softmax weights");
+        }
         double total = prefix(length);
         if (total > 0) {
             for (int attempt = 0; attempt < MAX_REJECTIONS; attempt++) {
                 int at = find(random.nextDouble() * total);
-                if (alive[at] && leasedUntilMillis[at] < nowMillis && !taken.contains(ids[at])) return ids[at];
+                if (alive[at] && leasedUntilMillis[at] < nowMillis && !taken.contains(ids[at])) {
+                    return ids[at];
+                }
             }
         }
         double free = 0;
         for (int i = 0; i < length; i++) {
-            if (alive[i] && leasedUntilMillis[i] < nowMillis && !taken.contains(ids[i])) free += weights[i];
+            if (alive[i] && leasedUntilMillis[i] < nowMillis && !taken.contains(ids[i])) {
+                free += weights[i];
+            }
         }
-        if (!(free > 0)) return -1;
+        if (!(free > 0)) {
+            return -1;
+        }
         double u = random.nextDouble() * free;
         long last = -1;
         for (int i = 0; i < length; i++) {
-            if (!alive[i] || leasedUntilMillis[i] >= nowMillis || taken.contains(ids[i]) || weights[i] <= 0) continue;
+            if (!alive[i] || leasedUntilMillis[i] >= nowMillis || taken.contains(ids[i]) || weights[i] <= 0) {
+                continue;
+            }
             last = ids[i];
             u -= weights[i];
-            if (u < 0) return ids[i];
+            if (u < 0) {
+                return ids[i];
+            }
         }
         return last; // rounding left a hair of mass: it belongs to the last free item
     }
@@ -204,7 +234,9 @@ public final class BufferIndex {
     private int siftUp(int i) {
         while (i > 0) {
             int parent = (i - 1) >>> 1;
-            if (!before(heap[i], heap[parent])) break;
+            if (!before(heap[i], heap[parent])) {
+                break;
+            }
             swap(i, parent);
             i = parent;
         }
@@ -216,9 +248,15 @@ public final class BufferIndex {
             int smallest = i;
             int left = 2 * i + 1;
             int right = left + 1;
-            if (left < heapSize && before(heap[left], heap[smallest])) smallest = left;
-            if (right < heapSize && before(heap[right], heap[smallest])) smallest = right;
-            if (smallest == i) return;
+            if (left < heapSize && before(heap[left], heap[smallest])) {
+                smallest = left;
+            }
+            if (right < heapSize && before(heap[right], heap[smallest])) {
+                smallest = right;
+            }
+            if (smallest == i) {
+                return;
+            }
             swap(i, smallest);
             i = smallest;
         }
@@ -241,30 +279,42 @@ public final class BufferIndex {
     }
 
     private void setWeight(int at, double weight) {
-        if (!drawsSoftmax()) return;
+        if (!drawsSoftmax()) {
+            return;
+        }
         double delta = weight - weights[at];
         weights[at] = weight;
-        for (int i = at + 1; i < tree.length; i += i & -i) tree[i] += delta;
+        for (int i = at + 1; i < tree.length; i += i & -i) {
+            tree[i] += delta;
+        }
         // Adding and subtracting deltas lets rounding drift into the sums: rebuild them now and then.
-        if (++updatesSinceRebuild > 100_000) rebuildTree();
+        if (++updatesSinceRebuild > 100_000) {
+            rebuildTree();
+        }
     }
 
     private void rebuildTree() {
         updatesSinceRebuild = 0;
-        if (!drawsSoftmax()) return;
+        if (!drawsSoftmax()) {
+            return;
+        }
         tree = new double[weights.length + 1];
         for (int i = 0; i < length; i++) {
             int node = i + 1;
             tree[node] += weights[i];
             int parent = node + (node & -node);
-            if (parent < tree.length) tree[parent] += tree[node];
+            if (parent < tree.length) {
+                tree[parent] += tree[node];
+            }
         }
     }
 
     /** Sum of the weights at positions {@code [0, count)}. */
     private double prefix(int count) {
         double sum = 0;
-        for (int i = count; i > 0; i -= i & -i) sum += tree[i];
+        for (int i = count; i > 0; i -= i & -i) {
+            sum += tree[i];
+        }
         return sum;
     }
 
@@ -305,7 +355,9 @@ public final class BufferIndex {
     private void compact() {
         int to = 0;
         for (int from = 0; from < length; from++) {
-            if (!alive[from]) continue;
+            if (!alive[from]) {
+                continue;
+            }
             ids[to] = ids[from];
             scores[to] = scores[from];
             lastSampled[to] = lastSampled[from];
@@ -326,6 +378,8 @@ public final class BufferIndex {
             heap[i] = i;
             heapIndex[i] = i;
         }
-        for (int i = heapSize / 2 - 1; i >= 0; i--) siftDown(i);
+        for (int i = heapSize / 2 - 1; i >= 0; i--) {
+            siftDown(i);
+        }
     }
 }

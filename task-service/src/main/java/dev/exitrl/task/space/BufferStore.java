@@ -53,7 +53,9 @@ public class BufferStore {
          * {@code leasedUntilMillis} is the row's current lease expiry (0 when not leased).
          */
         public OfferResult offer(long instanceId, double score, long version, long leasedUntilMillis) {
-            if (index.contains(instanceId)) return OfferResult.ALREADY_STORED;
+            if (index.contains(instanceId)) {
+                return OfferResult.ALREADY_STORED;
+            }
             double min = index.size() < capacity ? Double.NaN : index.minimum().score();
             var admission = BufferPolicy.admit(index.size(), capacity, min, score);
             switch (admission) {
@@ -82,7 +84,9 @@ public class BufferStore {
 
         /** Re-scores a parent: in place when stored, otherwise offered as new. */
         public OfferResult rescore(long instanceId, double score, long version, long leasedUntilMillis) {
-            if (!index.contains(instanceId)) return offer(instanceId, score, version, leasedUntilMillis);
+            if (!index.contains(instanceId)) {
+                return offer(instanceId, score, version, leasedUntilMillis);
+            }
             index.setScore(instanceId, score);
             Pending before = pending.get(instanceId);
             pending.put(

@@ -5,6 +5,8 @@ import dev.exitrl.core.experiment.ExperimentConfig;
 import dev.exitrl.task.experiment.ExperimentStatus;
 import dev.exitrl.task.web.ConflictException;
 import dev.exitrl.task.web.NotFoundException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,10 +71,10 @@ public class ExperimentLocks {
                 .orElseThrow(() -> new NotFoundException("experiment", experimentId));
     }
 
-    private ExperimentConfig readConfig(java.sql.ResultSet rs, String column) {
+    private ExperimentConfig readConfig(ResultSet rs, String column) {
         try {
             return mapper.readValue(rs.getString(column), ExperimentConfig.class);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -45,7 +45,9 @@ public class InstanceStore {
      * their lineage and quality.
      */
     public List<Upserted> upsertAll(UUID experimentId, List<NewInstance> rows) {
-        if (rows.isEmpty()) return List.of();
+        if (rows.isEmpty()) {
+            return List.of();
+        }
         int n = rows.size();
         Long[] baseTaskIds = new Long[n];
         Long[] parentIds = new Long[n];

@@ -21,7 +21,9 @@ final class LongIntMap {
 
     int get(long key) {
         for (int i = slot(key); used[i]; i = next(i)) {
-            if (keys[i] == key) return values[i];
+            if (keys[i] == key) {
+                return values[i];
+            }
         }
         return MISSING;
     }
@@ -31,8 +33,12 @@ final class LongIntMap {
     }
 
     void put(long key, int value) {
-        if (value < 0) throw new IllegalArgumentException("values are non-negative, was " + value);
-        if ((size + 1) * 4 > keys.length * 3) resize(keys.length * 2);
+        if (value < 0) {
+            throw new IllegalArgumentException("values are non-negative, was " + value);
+        }
+        if ((size + 1) * 4 > keys.length * 3) {
+            resize(keys.length * 2);
+        }
         int i = slot(key);
         while (used[i]) {
             if (keys[i] == key) {
@@ -50,8 +56,12 @@ final class LongIntMap {
     /** Removes the key; returns its value, or {@link #MISSING}. */
     int remove(long key) {
         int i = slot(key);
-        while (used[i] && keys[i] != key) i = next(i);
-        if (!used[i]) return MISSING;
+        while (used[i] && keys[i] != key) {
+            i = next(i);
+        }
+        if (!used[i]) {
+            return MISSING;
+        }
         int removed = values[i];
         // Backward-shift deletion: move later entries of the probe run into the hole so lookups never stop early.
         int hole = i;
@@ -91,6 +101,10 @@ final class LongIntMap {
         values = new int[capacity];
         used = new boolean[capacity];
         size = 0;
-        for (int i = 0; i < oldKeys.length; i++) if (oldUsed[i]) put(oldKeys[i], oldValues[i]);
+        for (int i = 0; i < oldKeys.length; i++) {
+            if (oldUsed[i]) {
+                put(oldKeys[i], oldValues[i]);
+            }
+        }
     }
 }

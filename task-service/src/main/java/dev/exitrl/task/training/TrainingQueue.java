@@ -87,7 +87,9 @@ class TrainingQueue {
                 .param(Timestamp.from(expiresAt))
                 .query(Long.class)
                 .list();
-        if (ids.isEmpty()) return new ClaimView(null, null, version, dropped, List.of());
+        if (ids.isEmpty()) {
+            return new ClaimView(null, null, version, dropped, List.of());
+        }
         var groups = jdbc.sql("SELECT id, instance_id, step_kind, policy_version, score, prompt, rollouts::text"
                         + " FROM rollout_group WHERE id = ANY(?) ORDER BY id")
                 .param(ids.toArray(Long[]::new))
@@ -119,7 +121,9 @@ class TrainingQueue {
                     .param(claimId)
                     .query(Integer.class)
                     .single();
-            if (consumed > 0) return consumed; // acknowledged before: a retry changes nothing
+            if (consumed > 0) {
+                return consumed; // acknowledged before: a retry changes nothing
+            }
             throw new ConflictException(
                     "claim " + claimId + " is unknown or expired; its groups were returned to the queue");
         }
@@ -141,8 +145,9 @@ class TrainingQueue {
     public Map<String, Integer> depth(UUID experimentId) {
         locks.read(experimentId);
         var depth = new LinkedHashMap<String, Integer>();
-        for (String state : List.of("READY", "CLAIMED", "CONSUMED", "DROPPED_STALE"))
+        for (String state : List.of("READY", "CLAIMED", "CONSUMED", "DROPPED_STALE")) {
             depth.put(state.toLowerCase(Locale.ROOT), 0);
+        }
         jdbc.sql("SELECT state, count(*) FROM training_queue WHERE experiment_id = ? GROUP BY state")
                 .param(experimentId)
                 .query(rs -> {

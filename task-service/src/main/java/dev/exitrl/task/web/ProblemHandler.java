@@ -76,7 +76,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                     .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining("."))
                     .replace(".[", "[");
-            if (!path.isEmpty()) field = path;
+            if (!path.isEmpty()) {
+                field = path;
+            }
             message = jackson.getOriginalMessage();
         }
         return ResponseEntity.badRequest().body(badRequest(List.of(new FieldError(field, message))));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.exitrl.task.buffer.TaskSpaceApiTest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +127,7 @@ class EvaluationApiTest extends TaskSpaceApiTest {
     void csvListsEveryRowInTaskSampleStepOrder() {
         UUID evaluation = createEvaluation();
         var rows = new ArrayList<>(fixture());
-        java.util.Collections.reverse(rows);
+        Collections.reverse(rows);
         postResults(evaluation, rows);
 
         var csv = get("/api/evaluations/" + evaluation + "/results.csv");

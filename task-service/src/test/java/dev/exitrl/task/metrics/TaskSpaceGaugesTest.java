@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.exitrl.task.buffer.TaskSpaceApiTest;
 import java.util.Optional;
 import java.util.UUID;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -42,8 +43,7 @@ class TaskSpaceGaugesTest extends TaskSpaceApiTest {
         assertThat(sample(after, "exit_buffer_size", "experiment=\"" + running + "\""))
                 .contains(2.0);
         assertThat(sample(after, "exit_buffer_score_mean", "experiment=\"" + running + "\""))
-                .hasValueSatisfying(
-                        mean -> assertThat(mean).isCloseTo(0.15, org.assertj.core.api.Assertions.within(1e-12)));
+                .hasValueSatisfying(mean -> assertThat(mean).isCloseTo(0.15, Assertions.within(1e-12)));
         assertThat(sample(after, "exit_buffer_size", "experiment=\"" + created + "\""))
                 .as("experiments that are not running or paused are not reported")
                 .isEmpty();

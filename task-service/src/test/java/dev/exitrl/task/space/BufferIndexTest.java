@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.exitrl.core.sampling.Candidate;
 import dev.exitrl.core.sampling.SoftmaxSampler;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -19,11 +21,19 @@ class BufferIndexTest {
         var index = new BufferIndex(0, KAPPA);
         var random = new SplittableRandom(5);
         long seq = 0;
-        for (long id = 1; id <= 200; id++) index.add(id, random.nextInt(11) / 40.0, 0, 0, ++seq);
+        for (long id = 1; id <= 200; id++) {
+            index.add(id, random.nextInt(11) / 40.0, 0, 0, ++seq);
+        }
         // Churn: removals (with compaction), re-scores and re-adds, so the tree has been updated and rebuilt.
-        for (long id = 1; id <= 150; id += 2) index.remove(id);
-        for (long id = 2; id <= 100; id += 4) index.setScore(id, 0.25 - random.nextInt(5) / 40.0);
-        for (long id = 1000; id < 1040; id++) index.add(id, random.nextInt(11) / 40.0, 0, 0, ++seq);
+        for (long id = 1; id <= 150; id += 2) {
+            index.remove(id);
+        }
+        for (long id = 2; id <= 100; id += 4) {
+            index.setScore(id, 0.25 - random.nextInt(5) / 40.0);
+        }
+        for (long id = 1000; id < 1040; id++) {
+            index.add(id, random.nextInt(11) / 40.0, 0, 0, ++seq);
+        }
         index.setLeasedUntil(4, Long.MAX_VALUE); // leased: never drawn
         index.setLeasedUntil(6, 1); // lease long expired: free again
 
@@ -33,7 +43,9 @@ class BufferIndexTest {
         var ids = new ArrayList<Long>();
         var candidates = new ArrayList<Candidate>();
         for (int i = 0; i < free.ids().size(); i++) {
-            if (free.ids().get(i) == taken) continue;
+            if (free.ids().get(i) == taken) {
+                continue;
+            }
             ids.add(free.ids().get(i));
             candidates.add(free.candidates().get(i));
         }
@@ -41,7 +53,9 @@ class BufferIndexTest {
 
         int draws = 400_000;
         var counts = new HashMap<Long, Integer>();
-        for (int i = 0; i < draws; i++) counts.merge(index.drawFree(random, 1000, Set.of(taken)), 1, Integer::sum);
+        for (int i = 0; i < draws; i++) {
+            counts.merge(index.drawFree(random, 1000, Set.of(taken)), 1, Integer::sum);
+        }
         assertThat(counts).doesNotContainKeys(4L, taken, -1L);
         double chi = 0;
         for (int i = 0; i < ids.size(); i++) {
@@ -82,7 +96,7 @@ class BufferIndexTest {
     @Test
     void minimumMatchesABruteForceScanUnderRandomChurn() {
         var index = new BufferIndex(0, KAPPA);
-        var live = new java.util.HashMap<Long, double[]>(); // id -> (score, seq)
+        var live = new HashMap<Long, double[]>(); // id -> (score, seq)
         var random = new SplittableRandom(9);
         long seq = 0;
         long nextId = 1;
@@ -109,8 +123,7 @@ class BufferIndexTest {
             assertThat(index.size()).isEqualTo(live.size());
             if (!live.isEmpty()) {
                 long expected = live.entrySet().stream()
-                        .min(java.util.Comparator.<java.util.Map.Entry<Long, double[]>>comparingDouble(
-                                        e -> e.getValue()[0])
+                        .min(Comparator.<Map.Entry<Long, double[]>>comparingDouble(e -> e.getValue()[0])
                                 .thenComparingDouble(e -> e.getValue()[1]))
                         .orElseThrow()
                         .getKey();

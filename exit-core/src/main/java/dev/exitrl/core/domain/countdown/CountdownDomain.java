@@ -17,6 +17,7 @@ import dev.exitrl.core.task.History;
 import dev.exitrl.core.task.StepKind;
 import dev.exitrl.core.task.Turn;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,17 +80,25 @@ public final class CountdownDomain implements Domain {
 
     @Override
     public String parseAnswer(String response) {
-        if (response == null) return null;
+        if (response == null) {
+            return null;
+        }
         Matcher m = ANSWER_LINE.matcher(response);
         String expression = null;
-        while (m.find()) expression = m.group(1);
+        while (m.find()) {
+            expression = m.group(1);
+        }
         if (expression == null) {
             String whole = response.strip();
-            if (whole.isEmpty() || whole.contains("\n")) return null;
+            if (whole.isEmpty() || whole.contains("\n")) {
+                return null;
+            }
             expression = whole;
         }
         int equals = expression.indexOf('=');
-        if (equals >= 0) expression = expression.substring(0, equals);
+        if (equals >= 0) {
+            expression = expression.substring(0, equals);
+        }
         expression = expression.replace("`", "").replace("$", "").strip();
         return expression.isEmpty() ? null : expression;
     }
@@ -108,7 +117,9 @@ public final class CountdownDomain implements Domain {
             return Verification.invalid("Invalid expression: " + e.getMessage() + ".", answer);
         }
         String misuse = misuse(Arithmetic.literals(expr), instance.numbers());
-        if (misuse != null) return Verification.invalid("Invalid expression: " + misuse + ".", answer);
+        if (misuse != null) {
+            return Verification.invalid("Invalid expression: " + misuse + ".", answer);
+        }
         Fraction value;
         try {
             value = Arithmetic.evaluate(expr);
@@ -116,8 +127,9 @@ public final class CountdownDomain implements Domain {
             return Verification.invalid("Invalid expression: it divides by zero.", answer);
         }
         Fraction target = Fraction.of(instance.target());
-        if (value.equals(target))
+        if (value.equals(target)) {
             return new Verification(1.0, true, "Correct: the expression equals the target.", answer);
+        }
         Fraction distance = value.subtract(target).abs();
         return new Verification(
                 closeness(distance, instance.target()),
@@ -135,11 +147,17 @@ public final class CountdownDomain implements Domain {
     /** Why the literals are not a sub-multiset of the given numbers, or null when they are. */
     private static String misuse(List<Fraction> literals, List<Integer> numbers) {
         Map<Fraction, Integer> left = new HashMap<>();
-        for (int n : numbers) left.merge(Fraction.of(n), 1, Integer::sum);
+        for (int n : numbers) {
+            left.merge(Fraction.of(n), 1, Integer::sum);
+        }
         for (Fraction literal : literals) {
             Integer count = left.get(literal);
-            if (count == null) return literal + " is not one of the given numbers " + numbers;
-            if (count == 0) return literal + " is used more often than it is given";
+            if (count == null) {
+                return literal + " is not one of the given numbers " + numbers;
+            }
+            if (count == 0) {
+                return literal + " is used more often than it is given";
+            }
             left.put(literal, count - 1);
         }
         return null;
@@ -153,7 +171,9 @@ public final class CountdownDomain implements Domain {
      */
     @Override
     public List<Demonstration> demonstrations(long seed, int n) {
-        if (n < 0) throw new IllegalArgumentException("n must be >= 0, was " + n);
+        if (n < 0) {
+            throw new IllegalArgumentException("n must be >= 0, was " + n);
+        }
         SplittableRandom rng = new SplittableRandom(seed);
         List<Demonstration> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -208,10 +228,14 @@ public final class CountdownDomain implements Domain {
             for (int k = 1; k < length; k++) {
                 e = new Arithmetic.Op("+-*".charAt(rng.nextInt(3)), e, new Arithmetic.Num(Fraction.of(pool.get(k))));
             }
-            if (!Arithmetic.evaluate(e).equals(target)) misses.add(e);
+            if (!Arithmetic.evaluate(e).equals(target)) {
+                misses.add(e);
+            }
         }
-        if (misses.isEmpty()) throw new IllegalStateException("no inexact attempt found for " + p.problem());
-        misses.sort(java.util.Comparator.comparing(
+        if (misses.isEmpty()) {
+            throw new IllegalStateException("no inexact attempt found for " + p.problem());
+        }
+        misses.sort(Comparator.comparing(
                 e -> Arithmetic.evaluate(e).subtract(target).abs()));
         return misses;
     }

@@ -50,18 +50,28 @@ final class CountdownGenerator {
         while (true) {
             List<Integer> numbers = new ArrayList<>();
             int large = level.largeMax() == 0 ? 0 : rng.nextInt(level.largeMax() + 1);
-            for (int i = 0; i < large; i++) numbers.add(LARGE[rng.nextInt(LARGE.length)]);
-            while (numbers.size() < level.count()) numbers.add(1 + rng.nextInt(level.smallMax()));
+            for (int i = 0; i < large; i++) {
+                numbers.add(LARGE[rng.nextInt(LARGE.length)]);
+            }
+            while (numbers.size() < level.count()) {
+                numbers.add(1 + rng.nextInt(level.smallMax()));
+            }
             shuffle(numbers, rng);
             int used = level.minUsed() + rng.nextInt(level.count() - level.minUsed() + 1);
             List<Integer> pool = new ArrayList<>(numbers);
             shuffle(pool, rng);
             Expr solution = combine(rng, pool.subList(0, used));
-            if (solution == null) continue;
+            if (solution == null) {
+                continue;
+            }
             Fraction value = Arithmetic.evaluate(solution);
-            if (value.numerator().bitLength() > 20) continue; // far above every level's target range
+            if (value.numerator().bitLength() > 20) {
+                continue; // far above every level's target range
+            }
             int target = value.numerator().intValueExact();
-            if (target < level.targetMin() || target > level.targetMax() || numbers.contains(target)) continue;
+            if (target < level.targetMin() || target > level.targetMax() || numbers.contains(target)) {
+                continue;
+            }
             return new CountdownPuzzle(numbers, target, solution, difficulty);
         }
     }
@@ -72,7 +82,9 @@ final class CountdownGenerator {
      */
     private static Expr combine(RandomGenerator rng, List<Integer> numbers) {
         List<Expr> parts = new ArrayList<>();
-        for (int n : numbers) parts.add(new Num(Fraction.of(n)));
+        for (int n : numbers) {
+            parts.add(new Num(Fraction.of(n)));
+        }
         while (parts.size() > 1) {
             Expr a = parts.remove(rng.nextInt(parts.size()));
             Expr b = parts.remove(rng.nextInt(parts.size()));
@@ -87,8 +99,12 @@ final class CountdownGenerator {
                 y = f;
             }
             char op = "+-*/".charAt(rng.nextInt(4));
-            if ((op == '-' && x.equals(y)) || ((op == '*' || op == '/') && y.equals(Fraction.ONE))) return null;
-            if (op == '/' && !x.divide(y).isInteger()) return null;
+            if ((op == '-' && x.equals(y)) || ((op == '*' || op == '/') && y.equals(Fraction.ONE))) {
+                return null;
+            }
+            if (op == '/' && !x.divide(y).isInteger()) {
+                return null;
+            }
             parts.add(new Op(op, a, b));
         }
         return parts.get(0);

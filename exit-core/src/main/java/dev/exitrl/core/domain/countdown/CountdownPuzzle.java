@@ -1,9 +1,11 @@
 package dev.exitrl.core.domain.countdown;
 
+import dev.exitrl.core.domain.Arithmetic;
 import dev.exitrl.core.domain.Arithmetic.Expr;
 import dev.exitrl.core.domain.BaseTask;
 import dev.exitrl.core.domain.Split;
 import dev.exitrl.core.domain.TaskJson;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
@@ -32,7 +34,7 @@ record CountdownPuzzle(List<Integer> numbers, int target, Expr solution, int dif
         ObjectNode data = TaskJson.mapper().createObjectNode();
         numbers.forEach(data.putArray("numbers")::add);
         data.put("target", target);
-        data.put("solution", dev.exitrl.core.domain.Arithmetic.render(solution));
+        data.put("solution", Arithmetic.render(solution));
         data.put("difficulty", difficulty);
         return data;
     }
@@ -54,7 +56,7 @@ record CountdownPuzzle(List<Integer> numbers, int target, Expr solution, int dif
         if (target == null || !target.canConvertToExactIntegral()) {
             throw new IllegalArgumentException("countdown task " + task.id() + ": data.target must be an integer");
         }
-        List<Integer> list = new java.util.ArrayList<>();
+        List<Integer> list = new ArrayList<>();
         for (JsonNode n : numbers) {
             if (!n.canConvertToExactIntegral()) {
                 throw new IllegalArgumentException("countdown task " + task.id() + ": data.numbers must be integers");

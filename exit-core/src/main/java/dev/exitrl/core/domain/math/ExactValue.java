@@ -30,14 +30,20 @@ final class ExactValue {
     }
 
     static ExactValue of(Fraction rational) {
-        if (rational.signum() == 0) return ZERO;
+        if (rational.signum() == 0) {
+            return ZERO;
+        }
         return new ExactValue(Map.of(new Term(BigInteger.ONE, 0), rational));
     }
 
     /** The rational value, or null when this value has a radical or pi term. */
     Fraction asRational() {
-        if (terms.isEmpty()) return Fraction.ZERO;
-        if (terms.size() != 1) return null;
+        if (terms.isEmpty()) {
+            return Fraction.ZERO;
+        }
+        if (terms.size() != 1) {
+            return null;
+        }
         var e = terms.entrySet().iterator().next();
         return e.getKey().radicand().equals(BigInteger.ONE) && e.getKey().piPower() == 0 ? e.getValue() : null;
     }
@@ -46,8 +52,11 @@ final class ExactValue {
         Map<Term, Fraction> sum = new HashMap<>(terms);
         other.terms.forEach((term, c) -> {
             Fraction s = sum.getOrDefault(term, Fraction.ZERO).add(c);
-            if (s.signum() == 0) sum.remove(term);
-            else sum.put(term, s);
+            if (s.signum() == 0) {
+                sum.remove(term);
+            } else {
+                sum.put(term, s);
+            }
         });
         return new ExactValue(sum);
     }
@@ -82,8 +91,12 @@ final class ExactValue {
 
     /** @throws ArithmeticException on division by zero or by a sum of several terms */
     ExactValue divide(ExactValue other) {
-        if (other.terms.isEmpty()) throw new ArithmeticException("division by zero");
-        if (other.terms.size() != 1) throw new ArithmeticException("division by a sum is not supported");
+        if (other.terms.isEmpty()) {
+            throw new ArithmeticException("division by zero");
+        }
+        if (other.terms.size() != 1) {
+            throw new ArithmeticException("division by a sum is not supported");
+        }
         var e = other.terms.entrySet().iterator().next();
         Term t = e.getKey();
         // 1 / (c sqrt(r) pi^k) = sqrt(r) pi^-k / (c r)
@@ -96,11 +109,17 @@ final class ExactValue {
         if (Math.abs(exponent) > 4096 || (terms.size() > 1 && Math.abs(exponent) > 16)) {
             throw new ArithmeticException("exponent too large");
         }
-        if (exponent < 0) return of(Fraction.ONE).divide(pow(-exponent));
+        if (exponent < 0) {
+            return of(Fraction.ONE).divide(pow(-exponent));
+        }
         Fraction rational = asRational();
-        if (rational != null) return of(rational.pow(exponent));
+        if (rational != null) {
+            return of(rational.pow(exponent));
+        }
         ExactValue result = of(Fraction.ONE);
-        for (int i = 0; i < exponent; i++) result = result.multiply(this);
+        for (int i = 0; i < exponent; i++) {
+            result = result.multiply(this);
+        }
         return result;
     }
 
@@ -112,19 +131,27 @@ final class ExactValue {
      */
     ExactValue root(int n) {
         Fraction q = asRational();
-        if (q == null || q.signum() < 0 || n < 2) throw new ArithmeticException("unsupported root");
-        if (q.signum() == 0) return ZERO;
+        if (q == null || q.signum() < 0 || n < 2) {
+            throw new ArithmeticException("unsupported root");
+        }
+        if (q.signum() == 0) {
+            return ZERO;
+        }
         if (n == 2) {
             // sqrt(p/q) = sqrt(p*q) / q
             BigInteger pq = q.numerator().multiply(q.denominator());
-            if (pq.compareTo(MAX_RADICAND) > 0) throw new ArithmeticException("radicand too large");
+            if (pq.compareTo(MAX_RADICAND) > 0) {
+                throw new ArithmeticException("radicand too large");
+            }
             BigInteger[] split = squareFreeSplit(pq);
             Fraction c = Fraction.of(split[0], q.denominator());
             return split[1].equals(BigInteger.ONE) ? of(c) : new ExactValue(Map.of(new Term(split[1], 0), c));
         }
         BigInteger num = exactRoot(q.numerator(), n);
         BigInteger den = exactRoot(q.denominator(), n);
-        if (num == null || den == null) throw new ArithmeticException("root is not rational");
+        if (num == null || den == null) {
+            throw new ArithmeticException("root is not rational");
+        }
         return of(Fraction.of(num, den));
     }
 
@@ -142,10 +169,14 @@ final class ExactValue {
     }
 
     private static BigInteger exactRoot(BigInteger value, int n) {
-        if (value.bitLength() > 62) return null;
+        if (value.bitLength() > 62) {
+            return null;
+        }
         long guess = Math.round(Math.pow(value.doubleValue(), 1.0 / n));
         for (long candidate = Math.max(0, guess - 1); candidate <= guess + 1; candidate++) {
-            if (BigInteger.valueOf(candidate).pow(n).equals(value)) return BigInteger.valueOf(candidate);
+            if (BigInteger.valueOf(candidate).pow(n).equals(value)) {
+                return BigInteger.valueOf(candidate);
+            }
         }
         return null;
     }
@@ -162,14 +193,21 @@ final class ExactValue {
 
     @Override
     public String toString() {
-        if (terms.isEmpty()) return "0";
+        if (terms.isEmpty()) {
+            return "0";
+        }
         StringBuilder s = new StringBuilder();
         terms.forEach((t, c) -> {
-            if (s.length() > 0) s.append(" + ");
+            if (s.length() > 0) {
+                s.append(" + ");
+            }
             s.append(c);
-            if (!t.radicand().equals(BigInteger.ONE))
+            if (!t.radicand().equals(BigInteger.ONE)) {
                 s.append("*sqrt(").append(t.radicand()).append(')');
-            if (t.piPower() != 0) s.append("*pi^").append(t.piPower());
+            }
+            if (t.piPower() != 0) {
+                s.append("*pi^").append(t.piPower());
+            }
         });
         return s.toString();
     }

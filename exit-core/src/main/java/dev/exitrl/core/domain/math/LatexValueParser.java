@@ -28,7 +28,9 @@ final class LatexValueParser {
 
     static Optional<ExactValue> parse(String text) {
         String compact = text.replaceAll("\\s+", "");
-        if (compact.isEmpty()) return Optional.empty();
+        if (compact.isEmpty()) {
+            return Optional.empty();
+        }
         LatexValueParser p = new LatexValueParser(compact);
         try {
             ExactValue v = p.expr();
@@ -41,9 +43,13 @@ final class LatexValueParser {
     private ExactValue expr() {
         ExactValue v = term();
         while (pos < s.length()) {
-            if (eat("+")) v = v.add(term());
-            else if (eat("-")) v = v.subtract(term());
-            else break;
+            if (eat("+")) {
+                v = v.add(term());
+            } else if (eat("-")) {
+                v = v.subtract(term());
+            } else {
+                break;
+            }
         }
         return v;
     }
@@ -51,27 +57,42 @@ final class LatexValueParser {
     private ExactValue term() {
         ExactValue v = unary();
         while (pos < s.length()) {
-            if (eat("*") || eatCommand("\\cdot") || eatCommand("\\times")) v = v.multiply(unary());
-            else if (eat("/") || eatCommand("\\div")) v = v.divide(unary());
-            else if (startsPrimary()) v = v.multiply(power());
-            else break;
+            if (eat("*") || eatCommand("\\cdot") || eatCommand("\\times")) {
+                v = v.multiply(unary());
+            } else if (eat("/") || eatCommand("\\div")) {
+                v = v.divide(unary());
+            } else if (startsPrimary()) {
+                v = v.multiply(power());
+            } else {
+                break;
+            }
         }
         return v;
     }
 
     private ExactValue unary() {
-        if (eat("-")) return unary().negate();
-        if (eat("+")) return unary();
+        if (eat("-")) {
+            return unary().negate();
+        }
+        if (eat("+")) {
+            return unary();
+        }
         return power();
     }
 
     private ExactValue power() {
         ExactValue base = primary();
-        if (!eat("^")) return base;
+        if (!eat("^")) {
+            return base;
+        }
         ExactValue exponent = arg();
         Fraction e = exponent.asRational();
-        if (e == null) throw new IllegalStateException("irrational exponent");
-        if (e.isInteger()) return base.pow(e.numerator().intValueExact());
+        if (e == null) {
+            throw new IllegalStateException("irrational exponent");
+        }
+        if (e.isInteger()) {
+            return base.pow(e.numerator().intValueExact());
+        }
         if (e.denominator().intValueExact() == 2 && e.numerator().signum() > 0) {
             return base.pow(e.numerator().intValueExact()).root(2);
         }
@@ -79,11 +100,19 @@ final class LatexValueParser {
     }
 
     private ExactValue primary() {
-        if (pos >= s.length()) throw new IllegalStateException("unexpected end");
+        if (pos >= s.length()) {
+            throw new IllegalStateException("unexpected end");
+        }
         char c = s.charAt(pos);
-        if (Character.isDigit(c) || c == '.') return number();
-        if (eat("(")) return closedBy(")");
-        if (eat("{")) return closedBy("}");
+        if (Character.isDigit(c) || c == '.') {
+            return number();
+        }
+        if (eat("(")) {
+            return closedBy(")");
+        }
+        if (eat("{")) {
+            return closedBy("}");
+        }
         if (eatCommand("\\frac")) {
             ExactValue num = arg();
             return num.divide(arg());
@@ -92,23 +121,31 @@ final class LatexValueParser {
             int n = 2;
             if (eat("[")) {
                 int start = pos;
-                while (pos < s.length() && Character.isDigit(s.charAt(pos))) pos++;
+                while (pos < s.length() && Character.isDigit(s.charAt(pos))) {
+                    pos++;
+                }
                 n = Integer.parseInt(s.substring(start, pos));
                 expect("]");
             }
             return arg().root(n);
         }
-        if (eatCommand("\\pi") || eat("π")) return ExactValue.PI;
+        if (eatCommand("\\pi") || eat("π")) {
+            return ExactValue.PI;
+        }
         throw new IllegalStateException("unexpected '" + c + "' at " + pos);
     }
 
     /** A brace group, or a single digit or {@code \pi} as in {@code \frac12} and {@code \sqrt2}. */
     private ExactValue arg() {
-        if (eat("{")) return closedBy("}");
+        if (eat("{")) {
+            return closedBy("}");
+        }
         if (pos < s.length() && Character.isDigit(s.charAt(pos))) {
             return ExactValue.of(Fraction.of(s.charAt(pos++) - '0'));
         }
-        if (eatCommand("\\pi")) return ExactValue.PI;
+        if (eatCommand("\\pi")) {
+            return ExactValue.PI;
+        }
         throw new IllegalStateException("expected an argument at " + pos);
     }
 
@@ -120,7 +157,9 @@ final class LatexValueParser {
 
     private ExactValue number() {
         int start = pos;
-        while (pos < s.length() && (Character.isDigit(s.charAt(pos)) || s.charAt(pos) == '.')) pos++;
+        while (pos < s.length() && (Character.isDigit(s.charAt(pos)) || s.charAt(pos) == '.')) {
+            pos++;
+        }
         return ExactValue.of(Fraction.parse(s.substring(start, pos)));
     }
 
@@ -136,21 +175,29 @@ final class LatexValueParser {
     }
 
     private boolean eat(String token) {
-        if (!s.startsWith(token, pos)) return false;
+        if (!s.startsWith(token, pos)) {
+            return false;
+        }
         pos += token.length();
         return true;
     }
 
     /** Like {@link #eat} for a command, which must not run on into more letters ({@code \pi} vs {@code \pm}). */
     private boolean eatCommand(String command) {
-        if (!s.startsWith(command, pos)) return false;
+        if (!s.startsWith(command, pos)) {
+            return false;
+        }
         int end = pos + command.length();
-        if (end < s.length() && Character.isLetter(s.charAt(end))) return false;
+        if (end < s.length() && Character.isLetter(s.charAt(end))) {
+            return false;
+        }
         pos = end;
         return true;
     }
 
     private void expect(String token) {
-        if (!eat(token)) throw new IllegalStateException("expected '" + token + "' at " + pos);
+        if (!eat(token)) {
+            throw new IllegalStateException("expected '" + token + "' at " + pos);
+        }
     }
 }

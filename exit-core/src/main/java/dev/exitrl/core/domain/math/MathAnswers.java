@@ -45,13 +45,21 @@ public final class MathAnswers {
 
     /** The final answer of a response, or null when it has neither a {@code \boxed{}} nor an {@code Answer:} line. */
     public static String extract(String response) {
-        if (response == null) return null;
+        if (response == null) {
+            return null;
+        }
         String boxed = lastBoxed(response);
-        if (boxed != null) return boxed.strip();
+        if (boxed != null) {
+            return boxed.strip();
+        }
         Matcher m = ANSWER_LINE.matcher(response);
         String last = null;
-        while (m.find()) last = m.group(1);
-        if (last == null) return null;
+        while (m.find()) {
+            last = m.group(1);
+        }
+        if (last == null) {
+            return null;
+        }
         last = last.strip();
         return last.isEmpty() ? null : last;
     }
@@ -61,7 +69,9 @@ public final class MathAnswers {
         String last = null;
         while (m.find()) {
             int end = matchingBrace(text, m.end() - 1);
-            if (end > 0) last = text.substring(m.end(), end);
+            if (end > 0) {
+                last = text.substring(m.end(), end);
+            }
         }
         return last;
     }
@@ -87,7 +97,9 @@ public final class MathAnswers {
         String s = answer.strip();
         s = s.replace("\\$", "").replace("$", "");
         String boxed = lastBoxed(s);
-        if (boxed != null && s.equals("\\boxed{" + boxed + "}")) s = boxed; // a reference stored boxed
+        if (boxed != null && s.equals("\\boxed{" + boxed + "}")) {
+            s = boxed; // a reference stored boxed
+        }
         s = s.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\displaystyle", "");
         s = s.replaceAll("\\\\(?:left|right|big|Big|bigg|Bigg)(?![a-zA-Z])", "");
         s = s.replace("\\!", "").replace("\\,", "").replace("{,}", "");
@@ -101,8 +113,9 @@ public final class MathAnswers {
         s = s.replaceAll("\\s+", " ").replaceAll(" ?\\^ ?", "^").strip();
         s = s.replaceAll("[.\\s]+$", "");
         Matcher prefix = VARIABLE_PREFIX.matcher(s);
-        if (prefix.find() && s.indexOf('=', prefix.end()) < 0 && prefix.end() < s.length())
+        if (prefix.find() && s.indexOf('=', prefix.end()) < 0 && prefix.end() < s.length()) {
             s = s.substring(prefix.end());
+        }
         s = stripUnits(s);
         s = THOUSANDS.matcher(s).replaceAll(m -> m.group().replace(",", ""));
         return s.replaceAll("\\s+", " ").strip();
@@ -112,7 +125,9 @@ public final class MathAnswers {
         Matcher m = TEXT_COMMAND.matcher(s);
         while (m.find()) {
             int end = matchingBrace(s, m.end() - 1);
-            if (end < 0) break;
+            if (end < 0) {
+                break;
+            }
             s = s.substring(0, m.start()) + " " + s.substring(m.end(), end) + " " + s.substring(end + 1);
             m = TEXT_COMMAND.matcher(s);
         }
@@ -123,23 +138,33 @@ public final class MathAnswers {
     private static String stripUnits(String s) {
         for (Pattern unit : List.of(TRAILING_WORDS, TRAILING_UNIT)) {
             Matcher m = unit.matcher(s);
-            if (m.matches() && value(m.group(1)).isPresent()) return m.group(1).strip();
+            if (m.matches() && value(m.group(1)).isPresent()) {
+                return m.group(1).strip();
+            }
         }
         return s;
     }
 
     /** True when {@code predicted} and {@code reference} state the same answer. */
     public static boolean equivalent(String predicted, String reference) {
-        if (predicted == null || reference == null) return false;
+        if (predicted == null || reference == null) {
+            return false;
+        }
         return equivalentNormalised(normalise(predicted), normalise(reference));
     }
 
     private static boolean equivalentNormalised(String a, String b) {
-        if (compact(a).equals(compact(b))) return true;
+        if (compact(a).equals(compact(b))) {
+            return true;
+        }
         Optional<ExactValue> va = value(a);
         Optional<ExactValue> vb = value(b);
-        if (va.isPresent() && vb.isPresent()) return va.get().equals(vb.get());
-        if (va.isPresent() || vb.isPresent()) return false;
+        if (va.isPresent() && vb.isPresent()) {
+            return va.get().equals(vb.get());
+        }
+        if (va.isPresent() || vb.isPresent()) {
+            return false;
+        }
         return equivalentLists(a, b);
     }
 
@@ -156,19 +181,31 @@ public final class MathAnswers {
             }
             List<String> ea = splitTopLevel(a.substring(openA.length(), a.length() - closingLength(a)));
             List<String> eb = splitTopLevel(b.substring(openB.length(), b.length() - closingLength(b)));
-            if (ea.size() != eb.size()) return false;
+            if (ea.size() != eb.size()) {
+                return false;
+            }
             for (int i = 0; i < ea.size(); i++) {
-                if (!equivalentNormalised(ea.get(i), eb.get(i))) return false;
+                if (!equivalentNormalised(ea.get(i), eb.get(i))) {
+                    return false;
+                }
             }
             return true;
         }
         List<String> ea = splitTopLevel(a);
         List<String> eb = new ArrayList<>(splitTopLevel(b));
-        if (ea.size() < 2 || ea.size() != eb.size()) return false;
+        if (ea.size() < 2 || ea.size() != eb.size()) {
+            return false;
+        }
         for (String x : ea) {
             int match = -1;
-            for (int j = 0; j < eb.size() && match < 0; j++) if (equivalentNormalised(x, eb.get(j))) match = j;
-            if (match < 0) return false;
+            for (int j = 0; j < eb.size() && match < 0; j++) {
+                if (equivalentNormalised(x, eb.get(j))) {
+                    match = j;
+                }
+            }
+            if (match < 0) {
+                return false;
+            }
             eb.remove(match);
         }
         return true;
@@ -178,7 +215,9 @@ public final class MathAnswers {
         for (String open : OPEN) {
             if (s.startsWith(open) && s.length() > open.length() + 1) {
                 char last = s.charAt(s.length() - 1);
-                if (last == ')' || last == ']' || last == '}') return open;
+                if (last == ')' || last == ']' || last == '}') {
+                    return open;
+                }
             }
         }
         return null;
@@ -194,9 +233,11 @@ public final class MathAnswers {
         int start = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '(' || c == '[' || c == '{') depth++;
-            else if (c == ')' || c == ']' || c == '}') depth--;
-            else if (c == ',' && depth == 0) {
+            if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if (c == ')' || c == ']' || c == '}') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
                 parts.add(s.substring(start, i).strip());
                 start = i + 1;
             }
@@ -215,7 +256,9 @@ public final class MathAnswers {
         if (mixed.matches()) {
             boolean plain = mixed.group(3) != null;
             BigInteger denominator = new BigInteger(mixed.group(plain ? 4 : 6));
-            if (denominator.signum() == 0) return Optional.empty();
+            if (denominator.signum() == 0) {
+                return Optional.empty();
+            }
             Fraction part = Fraction.of(new BigInteger(mixed.group(plain ? 3 : 5)), denominator);
             Fraction whole = Fraction.parse(mixed.group(2)).add(part);
             return Optional.of(ExactValue.of(mixed.group(1).isEmpty() ? whole : whole.negate()));

@@ -116,7 +116,9 @@ public final class MathDomain implements Domain {
      */
     @Override
     public List<Demonstration> demonstrations(long seed, int n) {
-        if (n < 0) throw new IllegalArgumentException("n must be >= 0, was " + n);
+        if (n < 0) {
+            throw new IllegalArgumentException("n must be >= 0, was " + n);
+        }
         SplittableRandom rng = new SplittableRandom(seed);
         List<Demonstration> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

@@ -6,6 +6,7 @@ import dev.exitrl.core.domain.Arithmetic.Num;
 import dev.exitrl.core.domain.Arithmetic.Op;
 import dev.exitrl.core.domain.Fraction;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -47,15 +48,21 @@ final class MathGenerator {
             List<MathProblem.Step> steps = new ArrayList<>();
             Fraction value = evaluate(e, steps);
             boolean fractionsAllowed = difficulty >= 3;
-            if (value == null || (!fractionsAllowed && !value.isInteger()) || steps.isEmpty()) continue;
-            if (value.numerator().abs().bitLength() > 40) continue; // keep answers readable
+            if (value == null || (!fractionsAllowed && !value.isInteger()) || steps.isEmpty()) {
+                continue;
+            }
+            if (value.numerator().abs().bitLength() > 40) {
+                continue; // keep answers readable
+            }
             String text = "Compute $" + Arithmetic.render(e, MathGenerator::latexOp, Fraction::toLatex) + "$.";
             return new MathProblem("arithmetic", text, steps, value);
         }
     }
 
     private Expr randomExpr(RandomGenerator rng, int operations) {
-        if (operations == 0) return new Num(Fraction.of(1 + rng.nextInt(10 * difficulty)));
+        if (operations == 0) {
+            return new Num(Fraction.of(1 + rng.nextInt(10 * difficulty)));
+        }
         int leftOps = rng.nextInt(operations);
         char symbol = "+-*/".charAt(rng.nextInt(4));
         return new Op(symbol, randomExpr(rng, leftOps), randomExpr(rng, operations - 1 - leftOps));
@@ -66,14 +73,22 @@ final class MathGenerator {
      * a division that does not come out even, so that easy problems stay in the integers throughout.
      */
     private Fraction evaluate(Expr e, List<MathProblem.Step> steps) {
-        if (e instanceof Num n) return n.value();
+        if (e instanceof Num n) {
+            return n.value();
+        }
         Op op = (Op) e;
         Fraction l = evaluate(op.left(), steps);
         Fraction r = evaluate(op.right(), steps);
-        if (l == null || r == null) return null;
-        if (op.symbol() == '/' && r.signum() == 0) return null;
+        if (l == null || r == null) {
+            return null;
+        }
+        if (op.symbol() == '/' && r.signum() == 0) {
+            return null;
+        }
         Fraction v = Arithmetic.apply(op.symbol(), l, r);
-        if (op.symbol() == '/' && difficulty < 3 && !v.isInteger()) return null;
+        if (op.symbol() == '/' && difficulty < 3 && !v.isInteger()) {
+            return null;
+        }
         steps.add(new MathProblem.Step(operand(l) + " " + latexOp(op.symbol()) + " " + operand(r), v));
         return v;
     }
@@ -98,10 +113,14 @@ final class MathGenerator {
             // x = p / q, with q = 1 below difficulty 4
             int q = difficulty >= 4 ? 2 + rng.nextInt(4) : 1;
             Fraction x = Fraction.of(signed(rng, range), q);
-            if (difficulty >= 4 && x.isInteger()) continue;
+            if (difficulty >= 4 && x.isInteger()) {
+                continue;
+            }
             int d = difficulty >= 2 ? signed(rng, 9) : 0;
             int a = d + q * signed(rng, 3); // (a - d) a non-zero multiple of q, so that e below is an integer
-            if (a == 0) continue;
+            if (a == 0) {
+                continue;
+            }
             int b = signed(rng, range);
             int c = difficulty >= 3 ? signed(rng, range) : 0;
             // a(x + b) + c = dx + e at difficulty 3+, else ax + b = dx + e
@@ -170,8 +189,8 @@ final class MathGenerator {
 
     private MathProblem ages(RandomGenerator rng) {
         String older = NAMES[rng.nextInt(NAMES.length)];
-        String younger = NAMES[
-                (java.util.Arrays.asList(NAMES).indexOf(older) + 1 + rng.nextInt(NAMES.length - 1)) % NAMES.length];
+        String younger =
+                NAMES[(Arrays.asList(NAMES).indexOf(older) + 1 + rng.nextInt(NAMES.length - 1)) % NAMES.length];
         int k = 2 + rng.nextInt(difficulty + 1);
         int young = 2 + rng.nextInt(4 * difficulty);
         int years = 1 + rng.nextInt(5 * difficulty);

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -36,10 +37,14 @@ final class MathJsonlImporter {
         try {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 lineNumber++;
-                if (line.isBlank()) continue;
+                if (line.isBlank()) {
+                    continue;
+                }
                 try {
                     BaseTask task = parseLine(line, split);
-                    if (errors.isEmpty() && seen.add(task.id())) tasks.add(task);
+                    if (errors.isEmpty() && seen.add(task.id())) {
+                        tasks.add(task);
+                    }
                 } catch (IllegalArgumentException e) {
                     errors.add(new LineError(lineNumber, e.getMessage()));
                 }
@@ -47,7 +52,9 @@ final class MathJsonlImporter {
         } catch (IOException e) {
             throw new UncheckedIOException("reading JSONL failed after line " + lineNumber, e);
         }
-        if (!errors.isEmpty()) throw new TaskImportException(errors);
+        if (!errors.isEmpty()) {
+            throw new TaskImportException(errors);
+        }
         return tasks;
     }
 
@@ -58,7 +65,9 @@ final class MathJsonlImporter {
         } catch (JacksonException e) {
             throw new IllegalArgumentException("not valid JSON (" + e.getOriginalMessage() + ")");
         }
-        if (node == null || !node.isObject()) throw new IllegalArgumentException("expected a JSON object");
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("expected a JSON object");
+        }
         String problem = requiredString(node, "problem");
         JsonNode answerNode = node.get("answer");
         if (answerNode == null
@@ -85,11 +94,14 @@ final class MathJsonlImporter {
         return value.stringValue();
     }
 
-    private static java.util.Optional<String> optional(JsonNode node, String field, boolean integerAllowed) {
+    private static Optional<String> optional(JsonNode node, String field, boolean integerAllowed) {
         JsonNode value = node.get(field);
-        if (value == null || value.isNull()) return java.util.Optional.empty();
-        if (value.isString() || (integerAllowed && value.isIntegralNumber()))
-            return java.util.Optional.of(value.asString());
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (value.isString() || (integerAllowed && value.isIntegralNumber())) {
+            return Optional.of(value.asString());
+        }
         throw new IllegalArgumentException(
                 "field '" + field + "' must be a string" + (integerAllowed ? " or an integer" : "") + " when present");
     }

@@ -107,7 +107,9 @@ class CountdownDomainTest {
                 List<Fraction> used = Arithmetic.literals(Arithmetic.parse(solution));
                 List<Fraction> left = new ArrayList<>(
                         instance.numbers().stream().map(n -> Fraction.of(n)).toList());
-                for (Fraction f : used) assertThat(left.remove(f)).as(solution).isTrue();
+                for (Fraction f : used) {
+                    assertThat(left.remove(f)).as(solution).isTrue();
+                }
                 assertThat(Arithmetic.evaluate(Arithmetic.parse(solution))).isEqualTo(Fraction.of(instance.target()));
             }
         }

@@ -21,7 +21,9 @@ class MathAnswersTest {
                     .filter(l -> !l.isBlank() && !l.startsWith("#"))
                     .map(line -> {
                         String[] cols = line.split("\t");
-                        if (cols.length != 3) throw new IllegalStateException("bad table row: " + line);
+                        if (cols.length != 3) {
+                            throw new IllegalStateException("bad table row: " + line);
+                        }
                         return Arguments.of(cols[0], cols[1], Boolean.parseBoolean(cols[2]));
                     })
                     .toList();

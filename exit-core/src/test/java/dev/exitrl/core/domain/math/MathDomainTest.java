@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.exitrl.core.domain.BaseTask;
+import dev.exitrl.core.domain.GeneratorSpec;
 import dev.exitrl.core.domain.Split;
 import dev.exitrl.core.domain.TaskImportException;
 import dev.exitrl.core.domain.TaskJson;
@@ -104,16 +105,14 @@ class MathDomainTest {
 
     @Test
     void generatedProblemsCoverEveryFamilyWithIntegerAndFractionAnswers() {
-        List<BaseTask> tasks = math.generate(new dev.exitrl.core.domain.GeneratorSpec(4, 4, 200, 0))
-                .train();
+        List<BaseTask> tasks = math.generate(new GeneratorSpec(4, 4, 200, 0)).train();
         assertThat(tasks)
                 .extracting(t -> t.data().get("family").stringValue())
                 .contains("arithmetic", "equation", "word");
         assertThat(tasks).anyMatch(t -> t.data().get("answer").stringValue().contains("\\frac"));
         assertThat(tasks).anyMatch(t -> t.data().get("answer").stringValue().matches("-?\\d+"));
         // easy arithmetic stays in the integers
-        assertThat(math.generate(new dev.exitrl.core.domain.GeneratorSpec(4, 1, 100, 0))
-                        .train())
+        assertThat(math.generate(new GeneratorSpec(4, 1, 100, 0)).train())
                 .filteredOn(t -> t.data().get("family").stringValue().equals("arithmetic"))
                 .allSatisfy(
                         t -> assertThat(t.data().get("answer").stringValue()).matches("-?\\d+"));
