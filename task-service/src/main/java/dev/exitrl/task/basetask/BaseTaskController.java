@@ -53,7 +53,7 @@ class BaseTaskController implements BaseTasksApi {
 
     /** JSON lines in the body (one task per line); any bad line rejects the whole import with its line number. */
     @PostMapping(
-            value = "/import",
+            value = "/api/experiments/{experimentId}/base-tasks/import",
             consumes = {"application/x-ndjson", "application/jsonl", "text/plain"})
     @Transactional
     public TasksAdded importJsonLines(
