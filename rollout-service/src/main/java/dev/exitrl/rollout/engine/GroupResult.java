@@ -12,4 +12,4 @@ import java.util.List;
  * @param rollouts the rollouts, in generation order
  */
 public record GroupResult(
-        int slot, String prompt, int[] promptTokenIds, long policyVersion, List<RolloutResult> rollouts) {}
+        int slot, String prompt, long[] promptTokenIds, long policyVersion, List<RolloutResult> rollouts) {}

@@ -9,7 +9,6 @@ import dev.exitrl.policy.sampling.SamplingParams;
 import dev.exitrl.rollout.engine.RolloutEnvironment.Episode;
 import dev.exitrl.rollout.engine.RolloutEnvironment.Row;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -135,12 +134,12 @@ public final class RolloutEngine {
                         reward,
                         e.feedback(),
                         e.history(),
-                        toInts(e.tokenIds()),
+                        e.tokenIds(),
                         e.logProbs(),
                         diversity == null ? null : diversity[row],
                         v.correct()));
             }
-            groups.add(new GroupResult(slot.slot(), slot.prompt(), toInts(promptIds.get(s)), version, rollouts));
+            groups.add(new GroupResult(slot.slot(), slot.prompt(), promptIds.get(s), version, rollouts));
         }
         return new BatchResult(version, List.copyOf(groups), generatedTokens, generateNanos, verifyNanos, embedNanos);
     }
@@ -174,9 +173,5 @@ public final class RolloutEngine {
         out[0] = ids[0];
         System.arraycopy(ids, ids.length - (max - 1), out, 1, max - 1);
         return out;
-    }
-
-    static int[] toInts(long[] ids) {
-        return Arrays.stream(ids).mapToInt(Math::toIntExact).toArray();
     }
 }

@@ -22,7 +22,7 @@ public record RolloutResult(
         double reward,
         String feedback,
         History history,
-        int[] tokenIds,
+        long[] tokenIds,
         float[] logProbs,
         Double diversity,
         boolean correct) {}

@@ -15,6 +15,7 @@ import dev.exitrl.core.task.StepKind;
 import dev.exitrl.core.task.TaskInstance;
 import dev.exitrl.core.task.Turn;
 import dev.exitrl.policy.Policy;
+import dev.exitrl.rollout.CountingPolicy;
 import dev.exitrl.rollout.TinyPolicies;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,8 +99,7 @@ class RolloutEngineTest {
             assertThat(group.slot()).isEqualTo(slot.slot());
             assertThat(group.policyVersion()).isEqualTo(5);
             assertThat(group.prompt()).isEqualTo(slot.prompt());
-            assertThat(group.promptTokenIds())
-                    .isEqualTo(RolloutEngine.toInts(policy.tokenizer().encode(slot.prompt())));
+            assertThat(group.promptTokenIds()).isEqualTo(policy.tokenizer().encode(slot.prompt()));
             assertThat(group.rollouts()).hasSize(3);
             for (RolloutResult r : group.rollouts()) {
                 var verdict = COUNTDOWN.verify(slot.task(), r.response());
@@ -173,11 +173,11 @@ class RolloutEngineTest {
         BatchResult batch =
                 engine.run(List.of(slot), COUNTDOWN, RewardMode.IMPROVEMENT, false, counting, wide.forBatch(0));
 
-        int[] ids = batch.groups().get(0).promptTokenIds();
+        long[] ids = batch.groups().get(0).promptTokenIds();
         long[] full = policy.tokenizer().encode(prompt);
         assertThat(ids).hasSize(512 - 256);
         assertThat(ids[0]).isEqualTo(full[0]);
-        assertThat(ids[ids.length - 1]).isEqualTo((int) full[full.length - 1]);
+        assertThat(ids[ids.length - 1]).isEqualTo(full[full.length - 1]);
         assertThat(counting.callParams.get(0).maxNewTokens()).isEqualTo(256);
     }
 
