@@ -1,0 +1,35 @@
+package dev.exitrl.taskapi;
+
+import dev.exitrl.core.domain.Split;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.service.annotation.GetExchange;
+import org.springframework.web.service.annotation.HttpExchange;
+import org.springframework.web.service.annotation.PostExchange;
+
+/**
+ * Base tasks of an experiment. The JSON-lines import ({@code POST .../base-tasks/import}, streamed, all or nothing)
+ * is served beside this interface because its body is a stream, not a record.
+ */
+@HttpExchange("/api/experiments/{experimentId}/base-tasks")
+public interface BaseTasksApi {
+    @PostExchange("/generate")
+    TasksAdded generateTasks(@PathVariable UUID experimentId, @Valid @RequestBody GenerateTasks request);
+
+    @GetExchange("/counts")
+    Map<Split, Integer> taskCounts(@PathVariable UUID experimentId);
+
+    @GetExchange
+    List<BaseTaskView> listTasks(
+            @PathVariable UUID experimentId,
+            @RequestParam(defaultValue = "TEST") Split split,
+            @RequestParam(defaultValue = "0") @Min(0) int offset,
+            @RequestParam(defaultValue = "100") @Min(1) @Max(Limits.MAX_PAGE) int limit);
+}

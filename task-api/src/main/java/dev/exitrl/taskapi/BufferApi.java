@@ -1,0 +1,27 @@
+package dev.exitrl.taskapi;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.service.annotation.GetExchange;
+import org.springframework.web.service.annotation.HttpExchange;
+
+/** Read-only views of the buffer and of instance lineages. */
+@HttpExchange("/api/experiments/{experimentId}")
+public interface BufferApi {
+    @GetExchange("/buffer/stats")
+    BufferStats bufferStats(@PathVariable UUID experimentId);
+
+    @GetExchange("/buffer/top")
+    List<BufferItem> bufferTop(
+            @PathVariable UUID experimentId, @RequestParam(defaultValue = "20") @Min(1) @Max(Limits.MAX_TOP) int limit);
+
+    @GetExchange("/instances/{instanceId}/lineage")
+    Lineage lineage(
+            @PathVariable UUID experimentId,
+            @PathVariable long instanceId,
+            @RequestParam(defaultValue = "200") @Min(0) @Max(Limits.MAX_DESCENDANTS) int maxDescendants);
+}

@@ -1,0 +1,20 @@
+package dev.exitrl.taskapi;
+
+import jakarta.validation.Valid;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.service.annotation.HttpExchange;
+import org.springframework.web.service.annotation.PostExchange;
+
+/** Workers submit each rolled-out group once (idempotently); the buffer and the training queue update with it. */
+@HttpExchange("/api/experiments/{experimentId}/groups")
+public interface GroupsApi {
+    @PostExchange
+    SubmitOutcome submitGroup(@PathVariable UUID experimentId, @Valid @RequestBody SubmitGroup request);
+
+    /** All groups in one transaction: all are stored, or none. */
+    @PostExchange("/batch")
+    List<SubmitOutcome> submitGroups(@PathVariable UUID experimentId, @Valid @RequestBody SubmitGroups request);
+}

@@ -1,0 +1,23 @@
+package dev.exitrl.taskapi;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/**
+ * The trainer announces a policy version and where its weights are: workers learn it from the task space, so the
+ * rollout and trainer services never call each other.
+ *
+ * @param version       the new version (only forward, or the current one again to re-announce its checkpoint)
+ * @param checkpointUri an http(s) URI the workers download the checkpoint archive from
+ * @param sha256        hex SHA-256 of that archive (64 lower-case hex digits)
+ */
+public record PolicyVersionRequest(
+        @Min(0) long version,
+
+        @NotBlank @Size(max = 2048) @Pattern(regexp = "https?://\\S+", message = "must be an http(s) URI")
+        String checkpointUri,
+
+        @NotBlank @Pattern(regexp = "[0-9a-f]{64}", message = "must be 64 lower-case hex digits")
+        String sha256) {}

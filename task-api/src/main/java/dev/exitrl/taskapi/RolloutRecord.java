@@ -1,0 +1,31 @@
+package dev.exitrl.taskapi;
+
+import dev.exitrl.core.task.History;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotNull;
+
+/**
+ * One rollout of a group: what a worker submits, what the task space stores, and what the trainer claims (the same
+ * record all the way).
+ *
+ * @param response  the text the policy wrote
+ * @param quality   verifier quality in [0, 1]
+ * @param reward    the training reward; the task space derives it from the quality, the parent's quality, the step
+ *                  kind and the experiment's reward mode (exit-core {@code Rewards}) and refuses one that disagrees
+ * @param feedback  feedback kept in the child's history (an error trace, a tool result), optional
+ * @param history   the full partial history after this rollout, for multi-turn domains; default: the instance's
+ *                  history with its current turn answered by {@code response}
+ * @param tokenIds  response token ids, optional (the trainer re-tokenises when absent)
+ * @param logProbs  behaviour log-probabilities of those tokens, optional (the off-policy ratio needs them)
+ * @param diversity the diversity-bonus multiplier of this rollout in its group, for presets that use the bonus
+ */
+public record RolloutRecord(
+        @NotNull String response,
+        @NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double quality,
+        @NotNull Double reward,
+        String feedback,
+        History history,
+        long[] tokenIds,
+        float[] logProbs,
+        Double diversity) {}

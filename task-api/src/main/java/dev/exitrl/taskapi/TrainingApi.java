@@ -1,0 +1,31 @@
+package dev.exitrl.taskapi;
+
+import jakarta.validation.Valid;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.service.annotation.GetExchange;
+import org.springframework.web.service.annotation.HttpExchange;
+import org.springframework.web.service.annotation.PostExchange;
+
+/** The trainer's side: claim training batches, acknowledge or release them, announce policy versions. */
+@HttpExchange("/api/experiments/{experimentId}")
+public interface TrainingApi {
+    @PostExchange("/training/claims")
+    ClaimView claim(@PathVariable UUID experimentId, @Valid @RequestBody ClaimRequest request);
+
+    @PostExchange("/training/claims/{claimId}/ack")
+    ClaimOutcome acknowledgeClaim(@PathVariable UUID experimentId, @PathVariable UUID claimId);
+
+    @PostExchange("/training/claims/{claimId}/release")
+    ClaimOutcome releaseClaim(@PathVariable UUID experimentId, @PathVariable UUID claimId);
+
+    /** Queue depth by state ({@code ready}, {@code claimed}, {@code done}). */
+    @GetExchange("/training/queue")
+    Map<String, Integer> queueDepth(@PathVariable UUID experimentId);
+
+    @PostExchange("/policy-version")
+    PolicyVersionView announceVersion(
+            @PathVariable UUID experimentId, @Valid @RequestBody PolicyVersionRequest request);
+}
