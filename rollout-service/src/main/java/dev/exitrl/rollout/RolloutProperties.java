@@ -31,6 +31,7 @@ import org.springframework.validation.annotation.Validated;
  * @param cacheDir where downloaded policy versions are unpacked ({@code {cacheDir}/{experiment}/v{version}})
  * @param downloadTimeout the longest a checkpoint download may take
  * @param submitAttempts how often one batch submit is tried (same request, same idempotency keys) on a timeout or 5xx
+ * @param workerEnabled run the worker loops (off: the service only serves evaluations and its status)
  */
 @Validated
 @ConfigurationProperties("exit.rollout")
@@ -55,4 +56,5 @@ public record RolloutProperties(
         @NotNull @DefaultValue("PT5S") Duration pollInterval,
         @NotNull @DefaultValue("data/rollout-cache") Path cacheDir,
         @NotNull @DefaultValue("PT10M") Duration downloadTimeout,
-        @Min(1) @Max(100) @DefaultValue("5") int submitAttempts) {}
+        @Min(1) @Max(100) @DefaultValue("5") int submitAttempts,
+        @DefaultValue("true") boolean workerEnabled) {}

@@ -122,7 +122,7 @@ public final class RolloutEngine {
         int row = 0;
         for (int s = 0; s < slots.size(); s++) {
             RolloutSlot slot = slots.get(s);
-            double parentQuality = slot.parentQuality() == null ? 0 : slot.parentQuality();
+            double parentQuality = parentQuality(slot, domain);
             List<RolloutResult> rollouts = new ArrayList<>(slot.groupSize());
             for (int g = 0; g < slot.groupSize(); g++, row++) {
                 Episode e = episodes.get(row);
@@ -142,6 +142,21 @@ public final class RolloutEngine {
             groups.add(new GroupResult(slot.slot(), slot.prompt(), promptIds.get(s), version, rollouts));
         }
         return new BatchResult(version, List.copyOf(groups), generatedTokens, generateNanos, verifyNanos, embedNanos);
+    }
+
+    /**
+     * The quality of the response a slot revises: the task space's, or, when it does not know it, the verifier's
+     * verdict on the history's latest response (the verifier is deterministic, so that is the same number).
+     * Unused (0) for SOLVE.
+     */
+    static double parentQuality(RolloutSlot slot, Domain domain) {
+        if (slot.parentQuality() != null) {
+            return slot.parentQuality();
+        }
+        if (!slot.stepKind().isSelfIteration()) {
+            return 0;
+        }
+        return domain.verify(slot.task(), slot.history().latest().response()).quality();
     }
 
     /** d_i for every row: all responses embedded in one call, the bonus computed per group. */

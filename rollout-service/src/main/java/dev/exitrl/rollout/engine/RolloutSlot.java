@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param stepKind what the rollouts are asked to do
  * @param history the instance's partial history (empty for SOLVE)
  * @param prompt the rendered prompt, as the task space rendered it
- * @param parentQuality quality of the response being revised; null at depth 0
+ * @param parentQuality quality of the response being revised; null at depth 0 (or when the task space does not know
+ *     it: the engine then verifies the latest response of the history again)
  * @param groupSize G, rollouts of this slot
  */
 public record RolloutSlot(
@@ -32,8 +33,8 @@ public record RolloutSlot(
         if (groupSize < 1) {
             throw new IllegalArgumentException("groupSize must be >= 1, was " + groupSize);
         }
-        if (stepKind.isSelfIteration() && parentQuality == null) {
-            throw new IllegalArgumentException("a " + stepKind + " slot needs the parent's quality");
+        if (stepKind.isSelfIteration() && history.isEmpty()) {
+            throw new IllegalArgumentException("a " + stepKind + " slot needs a previous attempt");
         }
     }
 }

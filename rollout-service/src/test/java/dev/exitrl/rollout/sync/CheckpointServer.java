@@ -17,11 +17,11 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /** Serves checkpoint ZIPs over real HTTP (JDK server), as the trainer's checkpoint endpoint does. */
-final class CheckpointServer implements AutoCloseable {
+public final class CheckpointServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
 
-    CheckpointServer() throws IOException {
+    public CheckpointServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             byte[] body = files.get(exchange.getRequestURI().getPath());
@@ -39,13 +39,13 @@ final class CheckpointServer implements AutoCloseable {
         server.start();
     }
 
-    URI serve(String path, byte[] body) {
+    public URI serve(String path, byte[] body) {
         files.put(path, body);
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
     }
 
     /** The inference files of {@code policy} as the trainer zips them (config, weights, tokenizer). */
-    static byte[] zip(Policy policy, Path scratch) throws IOException {
+    public static byte[] zip(Policy policy, Path scratch) throws IOException {
         policy.save(scratch);
         var bytes = new ByteArrayOutputStream();
         try (var zip = new ZipOutputStream(bytes)) {
@@ -58,7 +58,7 @@ final class CheckpointServer implements AutoCloseable {
         return bytes.toByteArray();
     }
 
-    static String sha256(byte[] bytes) {
+    public static String sha256(byte[] bytes) {
         return HexFormat.of().formatHex(CheckpointDownloader.sha256().digest(bytes));
     }
 
