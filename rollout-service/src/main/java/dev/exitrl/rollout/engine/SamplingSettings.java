@@ -23,7 +23,7 @@ public record SamplingSettings(int maxNewTokens, double temperature, double topP
     }
 
     /** SplitMix64's finaliser over (seed, index): nearby indices give unrelated seeds. */
-    static long mix(long seed, long index) {
+    public static long mix(long seed, long index) {
         long z = seed + (index + 1) * 0x9E3779B97F4A7C15L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -61,6 +61,9 @@ final class ExperimentLoop implements Runnable {
     private final SamplingSettings sampling;
     private final RolloutProperties properties;
     private final RolloutMetrics metrics;
+    /** Seeds differ per (experiment, worker), so workers with one configured seed do not draw the same samples. */
+    private final long stream;
+
     private volatile boolean stopRequested;
     private long batches;
 
@@ -79,6 +82,9 @@ final class ExperimentLoop implements Runnable {
         this.sampling = sampling;
         this.properties = properties;
         this.metrics = metrics;
+        this.stream = experiment.getMostSignificantBits()
+                ^ experiment.getLeastSignificantBits()
+                ^ properties.workerId().hashCode();
     }
 
     /** Ends the loop after the current batch. */
@@ -156,7 +162,7 @@ final class ExperimentLoop implements Runnable {
                         rewardMode(lease.slots()),
                         view.config().diversityBonus(),
                         policy,
-                        sampling.forBatch(batches));
+                        sampling.forBatch(SamplingSettings.mix(stream, batches)));
             } catch (RuntimeException e) {
                 releaseQuietly(lease);
                 throw e;

@@ -8,6 +8,7 @@ import dev.exitrl.taskapi.ExperimentView;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
@@ -52,6 +53,13 @@ public class PolicyHolders implements AutoCloseable {
             holder.version().ifPresent(v -> metrics.policyVersion(view.id(), v));
         }
         return holder;
+    }
+
+    /** The version each experiment's batches now get (experiments without a loaded version are left out). */
+    public Map<UUID, Long> versions() {
+        Map<UUID, Long> out = new TreeMap<>();
+        holders.forEach((id, holder) -> holder.version().ifPresent(v -> out.put(id, v)));
+        return out;
     }
 
     @Override

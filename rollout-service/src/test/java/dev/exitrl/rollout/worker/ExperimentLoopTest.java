@@ -39,6 +39,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -209,6 +210,7 @@ class ExperimentLoopTest {
                     .isEqualTo(2);
             assertThat(registry.get("exit.rollout.policy.version").gauge().value())
                     .isEqualTo(3);
+            assertThat(holders.versions()).containsExactly(Map.entry(experiment, 3L));
             assertThat(registry.get("exit.rollout.generated.tokens").counter().count())
                     .isPositive();
 
