@@ -6,6 +6,7 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
  * all-MiniLM-L6-v2 (sentence-transformers, 384 dimensions, mean pooling, unit-normalised) run in-process by ONNX
@@ -19,8 +20,14 @@ import java.util.List;
 public final class MiniLmEmbedder implements Embedder {
     private final EmbeddingModel model;
 
+    /** Texts of one call are embedded in parallel on langchain4j's default executor. */
     public MiniLmEmbedder() {
         this.model = new AllMiniLmL6V2EmbeddingModel();
+    }
+
+    /** Texts of one call are embedded as tasks on {@code executor} ({@code Runnable::run}: one after another). */
+    public MiniLmEmbedder(Executor executor) {
+        this.model = new AllMiniLmL6V2EmbeddingModel(executor);
     }
 
     @Override

@@ -1,9 +1,11 @@
 package dev.exitrl.rollout.engine;
 
 import dev.exitrl.core.grpo.DiversityBonus;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -21,15 +23,22 @@ class MiniLmEmbedderBenchmark {
 
     @Test
     void embeddingCostPerGroup() {
-        long t0 = System.nanoTime();
-        var embedder = new MiniLmEmbedder();
-        double loadMs = (System.nanoTime() - t0) / 1e6;
         System.out.printf(
-                "%nall-MiniLM-L6-v2 on CPU (%d cores visible), model load %.0f ms%n",
-                Runtime.getRuntime().availableProcessors(), loadMs);
+                "%nall-MiniLM-L6-v2 on CPU: %d cores visible, load average %.1f (a busy machine inflates every row)%n",
+                Runtime.getRuntime().availableProcessors(),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        measure("texts in parallel (langchain4j's default executor)", MiniLmEmbedder::new);
+        measure("texts one after another (caller thread)", () -> new MiniLmEmbedder(Runnable::run));
+    }
+
+    static void measure(String label, Supplier<MiniLmEmbedder> factory) {
+        SplittableRandom random = new SplittableRandom(1);
+        long t0 = System.nanoTime();
+        MiniLmEmbedder embedder = factory.get(); // loads the model and starts the ONNX session
+        embedder.embed(group(random, 1, 10));
+        System.out.printf("%n%s: model load + first call %.0f ms%n", label, (System.nanoTime() - t0) / 1e6);
         System.out.printf("%-4s %-14s %-10s %-12s %-12s%n", "G", "words/resp", "groups", "ms/group", "ms/response");
         int[][] cases = {{8, 30}, {8, 120}, {8, 400}, {16, 120}};
-        SplittableRandom random = new SplittableRandom(1);
         for (int[] c : cases) {
             int g = c[0];
             int words = c[1];
