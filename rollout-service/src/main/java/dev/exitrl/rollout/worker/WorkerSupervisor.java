@@ -100,6 +100,11 @@ class WorkerSupervisor implements SmartLifecycle {
         }
     }
 
+    /** Loops still running (for tests and the status page). */
+    int loopCount() {
+        return (int) loops.values().stream().filter(r -> !r.future().isDone()).count();
+    }
+
     @Override
     public synchronized void stop() {
         running = false;
