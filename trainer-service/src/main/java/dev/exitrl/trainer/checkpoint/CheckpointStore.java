@@ -26,6 +26,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -61,6 +62,7 @@ public class CheckpointStore {
     private final Path root;
     private final int keep;
 
+    @Autowired
     public CheckpointStore(TrainerProperties properties) {
         this(properties.checkpointDir(), properties.keepCheckpoints());
     }

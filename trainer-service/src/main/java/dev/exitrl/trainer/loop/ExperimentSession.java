@@ -42,16 +42,14 @@ final class ExperimentSession implements AutoCloseable {
             Policy policy,
             PolicyTrainer trainer,
             CheckpointStore store,
-            Path tokenizerConfig,
-            long version)
-            throws IOException {
+            byte[] tokenizerConfig,
+            long version) {
         this.experiment = experiment;
         this.policy = policy;
         this.trainer = trainer;
         this.batches = new BatchTrainer(policy, trainer);
         this.store = store;
-        // Kept in memory: retention may delete the directory it was read from.
-        this.tokenizerConfig = Files.isRegularFile(tokenizerConfig) ? Files.readAllBytes(tokenizerConfig) : null;
+        this.tokenizerConfig = tokenizerConfig;
         this.version = version;
     }
 
@@ -71,6 +69,7 @@ final class ExperimentSession implements AutoCloseable {
         Optional<Checkpoint> latest = store.latest(experiment);
         if (latest.isPresent()) {
             Checkpoint c = latest.get();
+            byte[] template = readIfPresent(c.dir().resolve(TOKENIZER_CONFIG));
             Policy policy = Policy.load(c.dir(), properties.device());
             PolicyTrainer trainer = null;
             try {
@@ -83,28 +82,21 @@ final class ExperimentSession implements AutoCloseable {
                 policy.close();
                 throw e;
             }
-            try {
-                ExperimentSession session = new ExperimentSession(
-                        experiment, policy, trainer, store, c.dir().resolve(TOKENIZER_CONFIG), c.version());
-                log.info(
-                        "experiment {}: resumed at version {} (optimizer step {})",
-                        experiment,
-                        c.version(),
-                        trainer.step());
-                return session;
-            } catch (IOException e) {
-                trainer.close();
-                policy.close();
-                throw e;
-            }
+            log.info(
+                    "experiment {}: resumed at version {} (optimizer step {})",
+                    experiment,
+                    c.version(),
+                    trainer.step());
+            return new ExperimentSession(experiment, policy, trainer, store, template, c.version());
         }
         Path source = initial.versionZero(config);
+        byte[] template = readIfPresent(source.resolve(TOKENIZER_CONFIG));
         Policy policy = Policy.load(source, properties.device());
         ExperimentSession session;
         try {
             PolicyTrainer trainer = new PolicyTrainer(policy.model(), BatchTrainer.grpoConfig(config, properties));
-            session = new ExperimentSession(experiment, policy, trainer, store, source.resolve(TOKENIZER_CONFIG), 0);
-        } catch (IOException | RuntimeException e) {
+            session = new ExperimentSession(experiment, policy, trainer, store, template, 0);
+        } catch (RuntimeException e) {
             policy.close();
             throw e;
         }
@@ -116,6 +108,11 @@ final class ExperimentSession implements AutoCloseable {
         }
         log.info("experiment {}: version 0 written from {}", experiment, source);
         return session;
+    }
+
+    /** Kept in memory: retention may delete the directory it was read from. */
+    private static byte[] readIfPresent(Path file) throws IOException {
+        return Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
     }
 
     /** Called when the session writes a checkpoint (for metrics). */

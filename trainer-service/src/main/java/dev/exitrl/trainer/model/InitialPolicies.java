@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -66,6 +67,7 @@ public class InitialPolicies {
     private final TrainerProperties properties;
     private final DomainRegistry domains;
 
+    @Autowired
     public InitialPolicies(TrainerProperties properties) {
         this(properties, DomainRegistry.standard());
     }
