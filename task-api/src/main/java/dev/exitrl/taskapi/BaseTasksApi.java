@@ -18,15 +18,15 @@ import org.springframework.web.service.annotation.PostExchange;
  * Base tasks of an experiment. The JSON-lines import ({@code POST .../base-tasks/import}, streamed, all or nothing)
  * is served beside this interface because its body is a stream, not a record.
  */
-@HttpExchange("/api/experiments/{experimentId}/base-tasks")
+@HttpExchange
 public interface BaseTasksApi {
-    @PostExchange("/generate")
+    @PostExchange("/api/experiments/{experimentId}/base-tasks/generate")
     TasksAdded generateTasks(@PathVariable UUID experimentId, @Valid @RequestBody GenerateTasks request);
 
-    @GetExchange("/counts")
+    @GetExchange("/api/experiments/{experimentId}/base-tasks/counts")
     Map<Split, Integer> taskCounts(@PathVariable UUID experimentId);
 
-    @GetExchange
+    @GetExchange("/api/experiments/{experimentId}/base-tasks")
     List<BaseTaskView> listTasks(
             @PathVariable UUID experimentId,
             @RequestParam(defaultValue = "TEST") Split split,

@@ -10,16 +10,16 @@ import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.annotation.HttpExchange;
 
 /** Read-only views of the buffer and of instance lineages. */
-@HttpExchange("/api/experiments/{experimentId}")
+@HttpExchange
 public interface BufferApi {
-    @GetExchange("/buffer/stats")
+    @GetExchange("/api/experiments/{experimentId}/buffer/stats")
     BufferStats bufferStats(@PathVariable UUID experimentId);
 
-    @GetExchange("/buffer/top")
+    @GetExchange("/api/experiments/{experimentId}/buffer/top")
     List<BufferItem> bufferTop(
             @PathVariable UUID experimentId, @RequestParam(defaultValue = "20") @Min(1) @Max(Limits.MAX_TOP) int limit);
 
-    @GetExchange("/instances/{instanceId}/lineage")
+    @GetExchange("/api/experiments/{experimentId}/instances/{instanceId}/lineage")
     Lineage lineage(
             @PathVariable UUID experimentId,
             @PathVariable long instanceId,

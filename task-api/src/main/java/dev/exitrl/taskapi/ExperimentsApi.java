@@ -11,18 +11,18 @@ import org.springframework.web.service.annotation.HttpExchange;
 import org.springframework.web.service.annotation.PostExchange;
 
 /** Experiments: create, read, list, change status. */
-@HttpExchange("/api/experiments")
+@HttpExchange
 public interface ExperimentsApi {
     /** Creates an experiment (201 with its location); 400 names every invalid config field. */
-    @PostExchange
+    @PostExchange("/api/experiments")
     ResponseEntity<ExperimentView> createExperiment(@Valid @RequestBody CreateExperiment request);
 
-    @GetExchange
+    @GetExchange("/api/experiments")
     List<ExperimentView> listExperiments();
 
-    @GetExchange("/{experimentId}")
+    @GetExchange("/api/experiments/{experimentId}")
     ExperimentView getExperiment(@PathVariable UUID experimentId);
 
-    @PostExchange("/{experimentId}/status")
+    @PostExchange("/api/experiments/{experimentId}/status")
     ExperimentView changeStatus(@PathVariable UUID experimentId, @Valid @RequestBody StatusChange request);
 }

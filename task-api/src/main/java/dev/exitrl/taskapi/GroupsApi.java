@@ -9,12 +9,12 @@ import org.springframework.web.service.annotation.HttpExchange;
 import org.springframework.web.service.annotation.PostExchange;
 
 /** Workers submit each rolled-out group once (idempotently); the buffer and the training queue update with it. */
-@HttpExchange("/api/experiments/{experimentId}/groups")
+@HttpExchange
 public interface GroupsApi {
-    @PostExchange
+    @PostExchange("/api/experiments/{experimentId}/groups")
     SubmitOutcome submitGroup(@PathVariable UUID experimentId, @Valid @RequestBody SubmitGroup request);
 
     /** All groups in one transaction: all are stored, or none. */
-    @PostExchange("/batch")
+    @PostExchange("/api/experiments/{experimentId}/groups/batch")
     List<SubmitOutcome> submitGroups(@PathVariable UUID experimentId, @Valid @RequestBody SubmitGroups request);
 }

@@ -10,12 +10,12 @@ import org.springframework.web.service.annotation.HttpExchange;
 import org.springframework.web.service.annotation.PostExchange;
 
 /** Rollout workers lease batches of task instances and release them if they give up. */
-@HttpExchange("/api/experiments/{experimentId}/leases")
+@HttpExchange
 public interface LeasesApi {
-    @PostExchange
+    @PostExchange("/api/experiments/{experimentId}/leases")
     LeaseView lease(@PathVariable UUID experimentId, @Valid @RequestBody LeaseRequest request);
 
     /** Releases the lease's unsubmitted instances (204); later submits to it are refused (409). */
-    @DeleteExchange("/{leaseId}")
+    @DeleteExchange("/api/experiments/{experimentId}/leases/{leaseId}")
     ResponseEntity<Void> releaseLease(@PathVariable UUID experimentId, @PathVariable UUID leaseId);
 }

@@ -10,22 +10,22 @@ import org.springframework.web.service.annotation.HttpExchange;
 import org.springframework.web.service.annotation.PostExchange;
 
 /** The trainer's side: claim training batches, acknowledge or release them, announce policy versions. */
-@HttpExchange("/api/experiments/{experimentId}")
+@HttpExchange
 public interface TrainingApi {
-    @PostExchange("/training/claims")
+    @PostExchange("/api/experiments/{experimentId}/training/claims")
     ClaimView claim(@PathVariable UUID experimentId, @Valid @RequestBody ClaimRequest request);
 
-    @PostExchange("/training/claims/{claimId}/ack")
+    @PostExchange("/api/experiments/{experimentId}/training/claims/{claimId}/ack")
     ClaimOutcome acknowledgeClaim(@PathVariable UUID experimentId, @PathVariable UUID claimId);
 
-    @PostExchange("/training/claims/{claimId}/release")
+    @PostExchange("/api/experiments/{experimentId}/training/claims/{claimId}/release")
     ClaimOutcome releaseClaim(@PathVariable UUID experimentId, @PathVariable UUID claimId);
 
     /** Queue depth by state ({@code ready}, {@code claimed}, {@code done}). */
-    @GetExchange("/training/queue")
+    @GetExchange("/api/experiments/{experimentId}/training/queue")
     Map<String, Integer> queueDepth(@PathVariable UUID experimentId);
 
-    @PostExchange("/policy-version")
+    @PostExchange("/api/experiments/{experimentId}/policy-version")
     PolicyVersionView announceVersion(
             @PathVariable UUID experimentId, @Valid @RequestBody PolicyVersionRequest request);
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.exitrl.task.experiment.Experiment;
 import dev.exitrl.task.experiment.ExperimentRepository;
-import dev.exitrl.task.experiment.ExperimentStatus;
+import dev.exitrl.taskapi.ExperimentStatus;
 import dev.exitrl.testsupport.ServiceProbe;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,7 +20,7 @@ class TaskServiceApplicationTest extends TaskServiceTestBase {
         var applied = jdbc.sql("SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank")
                 .query(String.class)
                 .list();
-        assertThat(applied).containsExactly("1", "2");
+        assertThat(applied).containsExactly("1", "2", "3");
     }
 
     @Test

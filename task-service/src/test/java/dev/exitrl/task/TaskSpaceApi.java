@@ -2,18 +2,32 @@ package dev.exitrl.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.exitrl.core.reward.Rewards;
+import dev.exitrl.taskapi.CreateExperiment;
+import dev.exitrl.taskapi.ExperimentStatus;
+import dev.exitrl.taskapi.LeaseSlot;
+import dev.exitrl.taskapi.LeaseView;
+import dev.exitrl.taskapi.RolloutRecord;
+import dev.exitrl.taskapi.StatusChange;
+import dev.exitrl.taskapi.SubmitGroup;
+import dev.exitrl.taskapi.TaskSpaceClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A small HTTP client for tests: JSON in, JSON out, over real HTTP to the running service. */
+/**
+ * The tests' way into the running service over real HTTP: {@link #client} is the typed {@code task-api} client that
+ * rollout workers and the trainer use; the raw JSON methods are for what a typed client cannot send (malformed or
+ * out-of-range input, other content types).
+ */
 public final class TaskSpaceApi {
     public record Response(int status, String contentType, JsonNode body, String text) {}
 
@@ -21,8 +35,45 @@ public final class TaskSpaceApi {
     private final ObjectMapper mapper = JsonMapper.builder().build();
     private final String base;
 
+    /** The typed client of the task space (the same proxy the services use). */
+    public final TaskSpaceClient client;
+
     public TaskSpaceApi(int port) {
         this.base = "http://localhost:" + port;
+        this.client = TaskSpaceClient.at(URI.create(base));
+    }
+
+    /** Creates an experiment with the given config fields (JSON) and starts it; returns its id. */
+    public UUID running(String configJson) {
+        var created = client.createExperiment(new CreateExperiment("test", mapper.readTree(configJson)))
+                .getBody();
+        client.changeStatus(created.id(), new StatusChange(ExperimentStatus.RUNNING));
+        return created.id();
+    }
+
+    /**
+     * A group for {@code slot} with one rollout per quality: response {@code "Answer: q"} (so equal qualities give
+     * equal responses), the reward exit-core derives for the slot, two token ids and their log-probs.
+     */
+    public static SubmitGroup group(String key, UUID leaseId, LeaseSlot slot, long policyVersion, double... qualities) {
+        var rollouts = new ArrayList<RolloutRecord>();
+        for (double q : qualities) {
+            double reward = q >= 0 && q <= 1
+                    ? Rewards.reward(
+                            slot.rewardMode(),
+                            slot.stepKind(),
+                            slot.parentQuality() == null ? 0 : slot.parentQuality(),
+                            q)
+                    : 0;
+            rollouts.add(new RolloutRecord(
+                    "Answer: " + q, q, reward, null, null, new long[] {1, 2}, new float[] {-0.5f, -0.25f}, null));
+        }
+        return new SubmitGroup(key, leaseId, slot.slot(), policyVersion, slot.prompt(), new long[] {7}, rollouts);
+    }
+
+    /** {@link #group} at policy version 0. */
+    public static SubmitGroup group(String key, LeaseView lease, int slot, double... qualities) {
+        return group(key, lease.leaseId(), lease.slots().get(slot), 0, qualities);
     }
 
     public ObjectMapper mapper() {

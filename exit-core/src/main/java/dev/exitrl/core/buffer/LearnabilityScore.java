@@ -1,7 +1,12 @@
 package dev.exitrl.core.buffer;
 
+import dev.exitrl.core.task.Group;
+
 /**
- * The learnability score of a group, {@code S = var(q_1..q_G)}, over qualities rescaled to {@code [0,1]}.
+ * The learnability score of a group, {@code S = var(r_1..r_G)}: the variance of the group's <b>returns</b>, the
+ * rewards GRPO trains on, each in {@code [0,1]} (exit-algorithm.md step 6; paper v1, 4.1). With the improvement
+ * reward a group whose revisions are all no better than the parent has reward 0 everywhere and so scores 0, even
+ * when its qualities differ.
  *
  * <p>Deviation / choice: the paper does not say which variance; we use the <b>population</b> variance
  * (divide by G, not G-1), so {@code S} lies in {@code [0, 0.25]} and a group of one rollout scores 0.
@@ -10,7 +15,12 @@ package dev.exitrl.core.buffer;
 public final class LearnabilityScore {
     private LearnabilityScore() {}
 
-    /** Population variance of {@code qualities} ({@code (G)}, each in [0,1]); a group with G = 1 scores 0. */
+    /** The score of {@code group}: the population variance of its rewards. */
+    public static double of(Group group) {
+        return of(group.rewards());
+    }
+
+    /** Population variance of {@code values} ({@code (G)}, each in [0,1]); a group with G = 1 scores 0. */
     public static double of(double[] qualities) {
         if (qualities.length == 0) {
             throw new IllegalArgumentException("a group needs at least one quality");

@@ -7,17 +7,36 @@ import java.util.Objects;
 
 /**
  * The step-kind part of a prompt, shared by single-turn domains: the problem, then (for revision kinds) the latest
- * response of the history with its feedback, then the instruction for the step kind and the domain's answer-format
- * line. The wording is short and plain so that small from-scratch models can learn the format.
+ * response of the history, then the instruction for the step kind and the domain's answer-format line. The wording
+ * is short and plain so that small from-scratch models can learn the format.
+ *
+ * <p>What a revision prompt shows (exit-algorithm.md, appendix B): IMPROVE and DIVERGE show the request and the
+ * current response only, never the verifier's verdict; showing it would be self-correction with an oracle and would
+ * inflate every K-step number. A DEBUG step (MLE: the previous attempt failed to run) shows the error trace. A domain
+ * whose environment really returns feedback the policy would see at test time can opt in with
+ * {@link Feedback#SHOWN}.
  */
 public final class RevisionPrompts {
     private RevisionPrompts() {}
 
+    /** Whether IMPROVE and DIVERGE prompts show the latest turn's feedback (DEBUG always shows the error). */
+    public enum Feedback {
+        HIDDEN,
+        SHOWN
+    }
+
+    /** A prompt with the paper's default: no feedback in IMPROVE and DIVERGE prompts. */
+    public static String render(String problem, String answerInstruction, StepKind kind, History history) {
+        return render(problem, answerInstruction, kind, history, Feedback.HIDDEN);
+    }
+
     /**
      * @param problem           the problem block (statement and anything the domain adds)
      * @param answerInstruction one line telling the model how to state its final answer
+     * @param feedback          whether IMPROVE and DIVERGE prompts show the latest turn's feedback
      */
-    public static String render(String problem, String answerInstruction, StepKind kind, History history) {
+    public static String render(
+            String problem, String answerInstruction, StepKind kind, History history, Feedback feedback) {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(history, "history");
         StringBuilder p = new StringBuilder(problem.strip()).append("\n\n");
@@ -38,7 +57,7 @@ public final class RevisionPrompts {
                     .append("\n\n")
                     .append("Find the cause of the error, fix it, and answer again.\n");
         } else {
-            if (latest.hasFeedback()) {
+            if (feedback == Feedback.SHOWN && latest.hasFeedback()) {
                 p.append("Feedback on it:\n").append(latest.feedback().strip()).append("\n\n");
             }
             if (kind == StepKind.IMPROVE) {

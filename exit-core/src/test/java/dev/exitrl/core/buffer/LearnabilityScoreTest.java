@@ -4,6 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.exitrl.core.reward.RewardMode;
+import dev.exitrl.core.reward.Rewards;
+import dev.exitrl.core.task.BaseTaskRef;
+import dev.exitrl.core.task.Group;
+import dev.exitrl.core.task.History;
+import dev.exitrl.core.task.PolicyVersion;
+import dev.exitrl.core.task.Rollout;
+import dev.exitrl.core.task.StepKind;
+import dev.exitrl.core.task.TaskInstance;
+import dev.exitrl.core.task.Turn;
+import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 
 class LearnabilityScoreTest {
@@ -21,6 +32,23 @@ class LearnabilityScoreTest {
     void allEqualQualitiesAndSingleRolloutScoreZero() {
         assertThat(LearnabilityScore.of(new double[] {0.7, 0.7, 0.7})).isZero();
         assertThat(LearnabilityScore.of(new double[] {0.3})).isZero();
+    }
+
+    @Test
+    void scoresTheVarianceOfRewardsNotOfQualities() {
+        // Improvement reward: every revision is worse than the parent (0.9), so every reward is 0 and the group
+        // carries no learning signal, although its qualities vary.
+        var parent = TaskInstance.of(new BaseTaskRef("math", "t1"), History.of(Turn.of("old answer", 1)));
+        double[] qualities = {0.1, 0.5, 0.8, 0.3};
+        var rollouts = new ArrayList<Rollout>();
+        for (double q : qualities) {
+            double reward = Rewards.reward(RewardMode.IMPROVEMENT, StepKind.IMPROVE, 0.9, q);
+            rollouts.add(new Rollout(parent.answeredWith("answer " + q, null), q, reward));
+        }
+        var group = new Group(parent, StepKind.IMPROVE, new PolicyVersion(0), rollouts);
+
+        assertThat(LearnabilityScore.of(group.qualities())).isGreaterThan(0.05);
+        assertThat(LearnabilityScore.of(group)).isZero();
     }
 
     @Test

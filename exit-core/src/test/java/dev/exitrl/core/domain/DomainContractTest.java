@@ -129,7 +129,7 @@ class DomainContractTest {
 
     @ParameterizedTest
     @MethodSource("domains")
-    void promptsShowTheLatestAttemptAndItsFeedback(Domain domain) {
+    void revisionPromptsShowTheLatestAttemptButNoVerdict(Domain domain) {
         BaseTask task = domain.generate(new GeneratorSpec(1, 2, 1, 0)).train().get(0);
         String solve = domain.renderPrompt(task, StepKind.SOLVE, History.empty());
         assertThat(solve).contains(task.problem());
@@ -138,10 +138,15 @@ class DomainContractTest {
         for (StepKind kind : List.of(StepKind.IMPROVE, StepKind.DIVERGE, StepKind.DEBUG)) {
             String prompt = domain.renderPrompt(task, kind, history);
             assertThat(prompt)
-                    .contains(task.problem(), "LATEST ATTEMPT", "LATEST FEEDBACK")
+                    .contains(task.problem(), "LATEST ATTEMPT")
                     .doesNotContain("OLD ATTEMPT")
                     .isNotEqualTo(solve);
         }
+        // The request and the current response only: the verifier's verdict would make revision self-correction
+        // with an oracle. Only a debug step shows the error.
+        assertThat(domain.renderPrompt(task, StepKind.IMPROVE, history)).doesNotContain("LATEST FEEDBACK");
+        assertThat(domain.renderPrompt(task, StepKind.DIVERGE, history)).doesNotContain("LATEST FEEDBACK");
+        assertThat(domain.renderPrompt(task, StepKind.DEBUG, history)).contains("LATEST FEEDBACK");
         assertThat(domain.renderPrompt(task, StepKind.DIVERGE, history)).contains("different approach");
         assertThat(domain.renderPrompt(task, StepKind.IMPROVE, History.of(Turn.of("X", 1))))
                 .doesNotContain("Feedback");

@@ -1,6 +1,10 @@
 package dev.exitrl.task.buffer;
 
+import dev.exitrl.core.domain.TaskJson;
 import dev.exitrl.task.web.NotFoundException;
+import dev.exitrl.taskapi.BufferItem;
+import dev.exitrl.taskapi.BufferStats;
+import dev.exitrl.taskapi.Lineage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -131,7 +135,7 @@ class BufferViews {
                         rs.getObject("last_sampled_version", Long.class),
                         rs.getString("created_by"),
                         rs.getLong("insertion_seq"),
-                        mapper.readTree(rs.getString("history"))))
+                        TaskJson.historyFromJson(rs.getString("history"))))
                 .list();
     }
 

@@ -6,6 +6,11 @@ import dev.exitrl.task.web.ConflictException;
 import dev.exitrl.task.web.FieldError;
 import dev.exitrl.task.web.InvalidRequestException;
 import dev.exitrl.task.web.NotFoundException;
+import dev.exitrl.taskapi.EvaluationStatus;
+import dev.exitrl.taskapi.EvaluationSummary;
+import dev.exitrl.taskapi.EvaluationView;
+import dev.exitrl.taskapi.ResultRow;
+import dev.exitrl.taskapi.ResultsAppended;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -75,7 +80,6 @@ class EvaluationService {
     }
 
     /** How a results post was taken: {@code inserted + unchanged = received}. */
-    record Appended(int received, int inserted, int unchanged) {}
 
     /**
      * Appends result rows in one transaction holding the evaluation's row lock (so a concurrent complete or a
@@ -83,7 +87,7 @@ class EvaluationService {
      * with other values make the whole post a 409 and nothing is written.
      */
     @Transactional
-    public Appended append(UUID evaluationId, List<ResultRow> rows) {
+    public ResultsAppended append(UUID evaluationId, List<ResultRow> rows) {
         EvaluationView evaluation = find(evaluationId, " FOR UPDATE");
         if (evaluation.status() != EvaluationStatus.RUNNING) {
             throw new ConflictException("evaluation " + evaluationId + " is " + evaluation.status()
@@ -93,28 +97,28 @@ class EvaluationService {
 
         // Collapse exact repeats inside the post (validate() refused repeats with other values).
         var unique = new ArrayList<ResultRow>();
-        var firstIndex = new HashMap<ResultRow.Key, Integer>();
+        var firstIndex = new HashMap<RowKey, Integer>();
         for (int i = 0; i < rows.size(); i++) {
-            if (firstIndex.putIfAbsent(rows.get(i).key(), i) == null) {
+            if (firstIndex.putIfAbsent(RowKey.of(rows.get(i)), i) == null) {
                 unique.add(rows.get(i));
             }
         }
 
-        Map<ResultRow.Key, ResultRow> stored = stored(evaluationId, unique);
+        Map<RowKey, ResultRow> stored = stored(evaluationId, unique);
         var fresh = new ArrayList<ResultRow>();
         for (ResultRow row : unique) {
-            ResultRow before = stored.get(row.key());
+            ResultRow before = stored.get(RowKey.of(row));
             if (before == null) {
                 fresh.add(row);
-            } else if (!before.sameValues(row)) {
-                int i = firstIndex.get(row.key());
+            } else if (!sameValues(before, row)) {
+                int i = firstIndex.get(RowKey.of(row));
                 throw new ConflictException("results[" + i + "] (baseTaskId=" + row.baseTaskId() + ", sample="
                         + row.sample() + ", step=" + row.step() + ") was recorded as " + describe(before)
                         + "; this post says " + describe(row) + ". Recorded results do not change.");
             }
         }
         insert(evaluationId, fresh);
-        return new Appended(rows.size(), fresh.size(), rows.size() - fresh.size());
+        return new ResultsAppended(rows.size(), fresh.size(), rows.size() - fresh.size());
     }
 
     @Transactional
@@ -237,7 +241,7 @@ class EvaluationService {
                 .query((ResultSet rs) -> {
                     splitOf.put(rs.getLong(1), rs.getString(2));
                 });
-        var seen = new HashMap<ResultRow.Key, Integer>();
+        var seen = new HashMap<RowKey, Integer>();
         for (int i = 0; i < rows.size() && errors.size() < MAX_REPORTED_ERRORS; i++) {
             ResultRow row = rows.get(i);
             String at = "results[" + i + "].";
@@ -272,8 +276,8 @@ class EvaluationService {
                                 ? "step 0 is the first answer and must be SOLVE, was " + row.stepKind()
                                 : "steps >= 1 revise an earlier answer: one of [IMPROVE, DIVERGE, DEBUG], was SOLVE"));
             }
-            Integer earlier = seen.putIfAbsent(row.key(), i);
-            if (earlier != null && !rows.get(earlier).sameValues(row)) {
+            Integer earlier = seen.putIfAbsent(RowKey.of(row), i);
+            if (earlier != null && !sameValues(rows.get(earlier), row)) {
                 errors.add(new FieldError(
                         "results[" + i + "]",
                         "repeats results[" + earlier + "] (same baseTaskId, sample and step) with other values"));
@@ -284,8 +288,8 @@ class EvaluationService {
         }
     }
 
-    private Map<ResultRow.Key, ResultRow> stored(UUID evaluationId, List<ResultRow> rows) {
-        var stored = new HashMap<ResultRow.Key, ResultRow>();
+    private Map<RowKey, ResultRow> stored(UUID evaluationId, List<ResultRow> rows) {
+        var stored = new HashMap<RowKey, ResultRow>();
         jdbc.sql("""
                         SELECT r.base_task_id, r.sample, r.step, r.step_kind, r.quality, r.correct
                           FROM evaluation_result r
@@ -304,7 +308,7 @@ class EvaluationService {
                             StepKind.valueOf(rs.getString(4)),
                             rs.getDouble(5),
                             rs.getBoolean(6));
-                    stored.put(row.key(), row);
+                    stored.put(RowKey.of(row), row);
                 });
         return stored;
     }
@@ -376,5 +380,19 @@ class EvaluationService {
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
         return time == null ? null : time.toInstant();
+    }
+
+    /** Identity of a row within an evaluation (the table's primary key). */
+    record RowKey(long baseTaskId, int sample, int step) {
+        static RowKey of(ResultRow row) {
+            return new RowKey(row.baseTaskId(), row.sample(), row.step());
+        }
+    }
+
+    /** Same recorded values (the key is assumed equal). Qualities compare exactly: float8 round-trips. */
+    static boolean sameValues(ResultRow a, ResultRow b) {
+        return a.stepKind() == b.stepKind()
+                && a.quality().doubleValue() == b.quality().doubleValue()
+                && a.correct().booleanValue() == b.correct().booleanValue();
     }
 }

@@ -1,5 +1,6 @@
 package dev.exitrl.task.experiment;
 
+import dev.exitrl.taskapi.ExperimentStatus;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -47,6 +48,13 @@ public class Experiment {
     /** Newest policy version the trainer announced; written by the task space's SQL, read here. */
     @Column(name = "policy_version", nullable = false, insertable = false, updatable = false)
     private long policyVersion;
+
+    /** Where workers download the announced version's weights, and its hex SHA-256; null before the first. */
+    @Column(name = "checkpoint_uri", insertable = false, updatable = false)
+    private String checkpointUri;
+
+    @Column(name = "checkpoint_sha256", insertable = false, updatable = false)
+    private String checkpointSha256;
 
     protected Experiment() {
         // for JPA
@@ -107,5 +115,13 @@ public class Experiment {
 
     public long getPolicyVersion() {
         return policyVersion;
+    }
+
+    public String getCheckpointUri() {
+        return checkpointUri;
+    }
+
+    public String getCheckpointSha256() {
+        return checkpointSha256;
     }
 }

@@ -7,6 +7,8 @@ import dev.exitrl.task.web.ConflictException;
 import dev.exitrl.task.web.FieldError;
 import dev.exitrl.task.web.InvalidRequestException;
 import dev.exitrl.task.web.NotFoundException;
+import dev.exitrl.taskapi.ExperimentStatus;
+import dev.exitrl.taskapi.ExperimentView;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -103,6 +105,8 @@ public class ExperimentService {
                 e.getStatus(),
                 e.getSeed(),
                 e.getPolicyVersion(),
+                e.getCheckpointUri(),
+                e.getCheckpointSha256(),
                 config(e),
                 e.getCreatedAt(),
                 e.getUpdatedAt());

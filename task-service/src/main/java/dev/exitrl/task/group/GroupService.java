@@ -5,20 +5,28 @@ import dev.exitrl.core.buffer.InMemoryBuffer.OfferResult;
 import dev.exitrl.core.buffer.LearnabilityScore;
 import dev.exitrl.core.domain.BaseTask;
 import dev.exitrl.core.domain.TaskJson;
+import dev.exitrl.core.reward.RewardMode;
+import dev.exitrl.core.reward.Rewards;
 import dev.exitrl.core.task.Group;
 import dev.exitrl.core.task.History;
 import dev.exitrl.core.task.PolicyVersion;
 import dev.exitrl.core.task.Rollout;
 import dev.exitrl.core.task.StepKind;
 import dev.exitrl.core.task.TaskInstance;
-import dev.exitrl.task.experiment.ExperimentStatus;
+import dev.exitrl.task.TaskServiceProperties;
 import dev.exitrl.task.space.BufferIndexes;
 import dev.exitrl.task.space.BufferStore;
 import dev.exitrl.task.space.ExperimentLocks;
 import dev.exitrl.task.space.InstanceStore;
+import dev.exitrl.task.space.ParentQuality;
+import dev.exitrl.task.space.StoredRollouts;
 import dev.exitrl.task.web.ConflictException;
 import dev.exitrl.task.web.FieldError;
 import dev.exitrl.task.web.InvalidRequestException;
+import dev.exitrl.taskapi.ExperimentStatus;
+import dev.exitrl.taskapi.RolloutRecord;
+import dev.exitrl.taskapi.SubmitGroup;
+import dev.exitrl.taskapi.SubmitOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -34,22 +42,38 @@ import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Submits a group in ONE transaction under the experiment's row lock: store the group, re-score the parent,
- * insert the children with the top-N rule (exit-core's {@link Expansion}, all per-turn partial histories), enqueue
- * the group for training, and close the lease slot. The same idempotency key again returns the first outcome.
+ * Submits a group in ONE transaction under the experiment's row lock: store the group, re-score the parent with
+ * the variance of the group's rewards, insert the children with the top-N rule (exit-core's {@link Expansion}, all
+ * per-turn partial histories), enqueue the group for training, and close the lease slot. Nothing is written when
+ * any check fails.
  *
- * <p>A group whose lease has expired is still accepted as long as its slot was not submitted: the rollouts are
- * real work of a real policy version, and the training queue's staleness rule decides whether they are trained on.
+ * <p>What is checked (each a 400 naming the field, or a 409):
+ * <ul>
+ *   <li>The idempotency key is bound to its (lease, slot): the same key again for the same slot returns the first
+ *       outcome and changes nothing; the same key for another slot is a 409.</li>
+ *   <li>The lease: a RELEASED lease takes no submits (409). An EXPIRED lease still takes the submit of a slot whose
+ *       instance was not leased again since (the rollouts are real work of a real policy version, and the training
+ *       queue's staleness rule decides whether they are trained on); once another lease holds the instance, 409.</li>
+ *   <li>{@code policyVersion} is not newer than the experiment's announced version; {@code prompt}, when given,
+ *       equals the slot's prompt (the domain renders it again, deterministically), else the slot's is stored.</li>
+ *   <li>The reward is not trusted from the client: it is derived from the submitted quality, the parent's quality,
+ *       the step kind and the experiment's reward mode (exit-core {@link Rewards}); a submitted reward that differs
+ *       by more than {@value #REWARD_TOLERANCE} is refused.</li>
+ *   <li>Sizes: responses, feedback and histories within {@code exit.task.limits.*}.</li>
+ * </ul>
  * Randomness ({@code random-one} children) draws from a stream keyed by the experiment seed and the idempotency key.
  */
 @Service
 class GroupService {
+    static final double REWARD_TOLERANCE = 1e-6;
+
     private final JdbcClient jdbc;
     private final ObjectMapper mapper;
     private final ExperimentLocks locks;
     private final InstanceStore instances;
     private final BufferStore buffer;
     private final BufferIndexes indexes;
+    private final TaskServiceProperties.Limits limits;
     private final Timer submitTimer;
     private final Counter submits;
     private final Counter replays;
@@ -61,6 +85,7 @@ class GroupService {
             InstanceStore instances,
             BufferStore buffer,
             BufferIndexes indexes,
+            TaskServiceProperties properties,
             MeterRegistry meters) {
         this.indexes = indexes;
         this.jdbc = jdbc;
@@ -68,6 +93,7 @@ class GroupService {
         this.locks = locks;
         this.instances = instances;
         this.buffer = buffer;
+        this.limits = properties.limits();
         this.submitTimer = Timer.builder("exit.submit.latency")
                 .description("time to store a group and update the buffer")
                 .publishPercentileHistogram()
@@ -80,13 +106,13 @@ class GroupService {
     }
 
     @Transactional
-    public SubmitOutcome submit(UUID experimentId, GroupController.SubmitGroup request) {
+    public SubmitOutcome submit(UUID experimentId, SubmitGroup request) {
         return submitTimer.record(() -> submitLocked(experimentId, request));
     }
 
     /** Submits several groups in one transaction: all are stored, or (on any error) none. */
     @Transactional
-    public List<SubmitOutcome> submitAll(UUID experimentId, List<GroupController.SubmitGroup> requests) {
+    public List<SubmitOutcome> submitAll(UUID experimentId, List<SubmitGroup> requests) {
         var outcomes = new ArrayList<SubmitOutcome>();
         for (int i = 0; i < requests.size(); i++) {
             var request = requests.get(i);
@@ -102,18 +128,29 @@ class GroupService {
         return outcomes;
     }
 
-    private SubmitOutcome submitLocked(UUID experimentId, GroupController.SubmitGroup request) {
+    private SubmitOutcome submitLocked(UUID experimentId, SubmitGroup request) {
         var experiment = locks.lock(experimentId);
-        var replay = jdbc.sql(
-                        "SELECT id, outcome::text FROM rollout_group WHERE experiment_id = ? AND idempotency_key = ?")
+        var replay = jdbc.sql("""
+                        SELECT g.id, g.outcome::text, g.lease_id, ls.slot
+                          FROM rollout_group g LEFT JOIN lease_slot ls ON ls.group_id = g.id
+                         WHERE g.experiment_id = ? AND g.idempotency_key = ?""")
                 .param(experimentId)
                 .param(request.idempotencyKey())
-                .query((rs, n) ->
-                        mapper.readValue(rs.getString(2), SubmitOutcome.class).withGroup(rs.getLong(1)))
+                .query((rs, n) -> new StoredSubmit(
+                        mapper.readValue(rs.getString(2), SubmitOutcome.class).withGroup(rs.getLong(1)),
+                        rs.getObject(3, UUID.class),
+                        rs.getObject(4, Integer.class)))
                 .optional();
         if (replay.isPresent()) {
+            var stored = replay.get();
+            if (!request.leaseId().equals(stored.leaseId())
+                    || stored.slot() == null
+                    || stored.slot() != request.slot()) {
+                throw new ConflictException("idempotency key '" + request.idempotencyKey() + "' was used for slot "
+                        + stored.slot() + " of lease " + stored.leaseId() + "; a key belongs to one (lease, slot)");
+            }
             replays.increment();
-            return replay.get().asReplay();
+            return stored.outcome().asReplay();
         }
         if (experiment.status() != ExperimentStatus.RUNNING && experiment.status() != ExperimentStatus.PAUSED) {
             throw new ConflictException("experiment " + experimentId + " is " + experiment.status()
@@ -121,7 +158,7 @@ class GroupService {
         }
         var slot = jdbc.sql("""
                         SELECT ls.instance_id, ls.step_kind, ls.group_id, t.base_task_id, t.history::text, t.leased_by,
-                               t.leased_until, b.payload::text
+                               t.leased_until, b.payload::text, l.status, t.quality
                           FROM lease l
                           JOIN lease_slot ls ON ls.lease_id = l.id
                           JOIN task_instance t ON t.id = ls.instance_id
@@ -138,7 +175,9 @@ class GroupService {
                         TaskJson.historyFromJson(rs.getString(5)),
                         rs.getObject(6, UUID.class),
                         rs.getTimestamp(7),
-                        TaskJson.baseTaskFromJson(rs.getString(8))))
+                        TaskJson.baseTaskFromJson(rs.getString(8)),
+                        rs.getString(9),
+                        rs.getObject(10, Double.class)))
                 .optional()
                 .orElseThrow(() -> new InvalidRequestException(
                         "slot",
@@ -148,19 +187,46 @@ class GroupService {
             throw new ConflictException("slot " + request.slot() + " of lease " + request.leaseId()
                     + " was already submitted as group " + slot.groupId() + " under another idempotency key");
         }
-        var parent = TaskInstance.of(slot.task().ref(), slot.history());
+        if ("RELEASED".equals(slot.leaseStatus())) {
+            throw new ConflictException("lease " + request.leaseId() + " was released; its slots take no submits");
+        }
+        boolean ours = request.leaseId().equals(slot.leasedBy());
+        boolean heldElsewhere = !ours
+                && slot.leasedBy() != null
+                && slot.leasedUntil() != null
+                && slot.leasedUntil().getTime() > System.currentTimeMillis();
+        if (heldElsewhere) {
+            throw new ConflictException("lease " + request.leaseId() + " expired and instance " + slot.instanceId()
+                    + " was leased again (lease " + slot.leasedBy() + "); submit it under that lease");
+        }
         var config = experiment.config();
+        var errors = new ArrayList<FieldError>();
+        if (request.policyVersion() > experiment.policyVersion()) {
+            errors.add(new FieldError(
+                    "policyVersion",
+                    "must not be newer than the experiment's announced version " + experiment.policyVersion() + ", was "
+                            + request.policyVersion()));
+        }
+        String slotPrompt = experiment.domain().renderPrompt(slot.task(), slot.stepKind(), slot.history());
+        if (request.prompt() != null && !request.prompt().equals(slotPrompt)) {
+            errors.add(new FieldError("prompt", "must equal the slot's prompt (or be omitted)"));
+        }
         if (request.rollouts().size() != config.rolloutsPerPrompt()) {
-            throw new InvalidRequestException(
+            errors.add(new FieldError(
                     "rollouts",
                     "must hold G = " + config.rolloutsPerPrompt() + " rollouts for this experiment, was "
-                            + request.rollouts().size());
+                            + request.rollouts().size()));
         }
-        var rollouts = rollouts(parent, request.rollouts());
+        var parent = TaskInstance.of(slot.task().ref(), slot.history());
+        Double parentQuality = ParentQuality.of(experiment.domain(), slot.task(), slot.history(), slot.parentQuality());
+        var rollouts = rollouts(
+                parent, slot.stepKind(), config.effectiveRewardMode(), parentQuality, request.rollouts(), errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
         var group = new Group(parent, slot.stepKind(), new PolicyVersion(request.policyVersion()), rollouts);
-        double score = LearnabilityScore.of(group.qualities());
+        double score = LearnabilityScore.of(group);
         // The parent stays leased only when another (newer) lease holds it; ours ends with this submit.
-        boolean ours = request.leaseId().equals(slot.leasedBy());
         long parentLeasedUntil =
                 ours || slot.leasedUntil() == null ? 0 : slot.leasedUntil().getTime();
 
@@ -203,6 +269,8 @@ class GroupService {
         }
         var outcome =
                 new SubmitOutcome(0, slot.instanceId(), score, parentOutcome, offered, added, index.size(), false);
+        // Stored exactly as the trainer will claim it: the typed rollouts, with the derived rewards.
+        var stored = new StoredRollouts(request.promptTokenIds(), storedRecords(request.rollouts(), rollouts));
         long groupId = jdbc.sql("""
                         WITH g AS (
                             INSERT INTO rollout_group (experiment_id, instance_id, lease_id, step_kind, policy_version, prompt,
@@ -216,8 +284,8 @@ class GroupService {
                 .param(request.leaseId())
                 .param(slot.stepKind().name())
                 .param(request.policyVersion())
-                .param(request.prompt())
-                .param(mapper.writeValueAsString(new StoredRollouts(request.promptTokenIds(), request.rollouts())))
+                .param(slotPrompt)
+                .param(mapper.writeValueAsString(stored))
                 .param(score)
                 .param(request.idempotencyKey())
                 .param(mapper.writeValueAsString(outcome))
@@ -239,41 +307,101 @@ class GroupService {
         return outcome.withGroup(groupId);
     }
 
-    private List<Rollout> rollouts(TaskInstance parent, List<GroupController.RolloutResult> results) {
+    /**
+     * The exit-core rollouts of a submit, with rewards derived (never trusted); every problem goes to {@code errors}
+     * under its field, once.
+     */
+    private List<Rollout> rollouts(
+            TaskInstance parent,
+            StepKind kind,
+            RewardMode mode,
+            Double parentQuality,
+            List<RolloutRecord> results,
+            List<FieldError> errors) {
         var out = new ArrayList<Rollout>();
-        var errors = new ArrayList<FieldError>();
         for (int i = 0; i < results.size(); i++) {
             var r = results.get(i);
-            if (!Double.isFinite(r.reward())) {
-                errors.add(new FieldError("rollouts[" + i + "].reward", "must be finite"));
-            }
-            if (r.logProbs() != null
-                    && r.tokenIds() != null
-                    && r.logProbs().size() != r.tokenIds().size()) {
+            String at = "rollouts[" + i + "].";
+            int before = errors.size();
+            if (r.response().length() > limits.maxResponseChars()) {
                 errors.add(new FieldError(
-                        "rollouts[" + i + "].logProbs",
-                        "must have one entry per token id (" + r.tokenIds().size() + "), had "
-                                + r.logProbs().size()));
+                        at + "response", "must be at most " + limits.maxResponseChars() + " characters"));
             }
-            History history;
+            if (r.feedback() != null && r.feedback().length() > limits.maxFeedbackChars()) {
+                errors.add(new FieldError(
+                        at + "feedback", "must be at most " + limits.maxFeedbackChars() + " characters"));
+            }
+            if (r.tokenIds() != null && r.logProbs() != null && r.logProbs().length != r.tokenIds().length) {
+                errors.add(new FieldError(
+                        at + "logProbs",
+                        "must have one entry per token id (" + r.tokenIds().length + "), had " + r.logProbs().length));
+            }
+            if (r.logProbs() != null && !allFinite(r.logProbs())) {
+                errors.add(new FieldError(at + "logProbs", "must all be finite"));
+            }
+            if (r.diversity() != null && !(Double.isFinite(r.diversity()) && r.diversity() >= 0)) {
+                errors.add(new FieldError(at + "diversity", "must be finite and >= 0, was " + r.diversity()));
+            }
+            double reward = Double.NaN;
+            if (!Double.isFinite(r.reward())) {
+                errors.add(new FieldError(at + "reward", "must be finite, was " + r.reward()));
+            } else {
+                reward = Rewards.reward(mode, kind, parentQuality == null ? 0 : parentQuality, r.quality());
+                if (Math.abs(reward - r.reward()) > REWARD_TOLERANCE) {
+                    errors.add(new FieldError(
+                            at + "reward",
+                            "must equal the " + mode.id() + " reward of quality " + r.quality() + " for a " + kind
+                                    + " step" + (parentQuality == null ? "" : " from quality " + parentQuality) + " ("
+                                    + reward + "), was " + r.reward()));
+                }
+            }
+            History history = null;
             try {
-                history = r.history() == null || r.history().isNull()
-                        ? parent.answeredWith(r.response(), r.feedback())
-                        : TaskJson.historyFromTree(r.history());
+                history = r.history() == null ? parent.answeredWith(r.response(), r.feedback()) : r.history();
+                if (history.isEmpty()) {
+                    errors.add(new FieldError(at + "history", "must hold at least one turn"));
+                } else if (history.turnCount() > limits.maxHistoryTurns()) {
+                    errors.add(
+                            new FieldError(at + "history", "must hold at most " + limits.maxHistoryTurns() + " turns"));
+                } else if (TaskInstance.depthOf(history) > limits.maxDepth()) {
+                    errors.add(new FieldError(at + "history", "must be at most " + limits.maxDepth() + " deep"));
+                }
             } catch (IllegalArgumentException e) {
-                errors.add(new FieldError("rollouts[" + i + "].history", e.getMessage()));
-                continue;
+                errors.add(new FieldError(at + "history", e.getMessage()));
             }
-            if (history.isEmpty()) {
-                errors.add(new FieldError("rollouts[" + i + "].history", "must hold at least one turn"));
-                continue;
+            if (errors.size() == before) {
+                out.add(new Rollout(history, r.quality(), reward));
             }
-            out.add(new Rollout(history, r.quality(), r.reward()));
-        }
-        if (!errors.isEmpty()) {
-            throw new InvalidRequestException(errors);
         }
         return out;
+    }
+
+    /** The records as stored and claimed: the submitted ones with the derived reward and the resolved history. */
+    private static List<RolloutRecord> storedRecords(List<RolloutRecord> submitted, List<Rollout> rollouts) {
+        var out = new ArrayList<RolloutRecord>();
+        for (int i = 0; i < submitted.size(); i++) {
+            var r = submitted.get(i);
+            var rollout = rollouts.get(i);
+            out.add(new RolloutRecord(
+                    r.response(),
+                    r.quality(),
+                    rollout.reward(),
+                    r.feedback(),
+                    rollout.history(),
+                    r.tokenIds(),
+                    r.logProbs(),
+                    r.diversity()));
+        }
+        return out;
+    }
+
+    private static boolean allFinite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The quality of the rollout whose history this child is (null for a partial history of a longer one). */
@@ -290,6 +418,8 @@ class GroupService {
         return result.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    private record StoredSubmit(SubmitOutcome outcome, UUID leaseId, Integer slot) {}
+
     private record LeasedSlot(
             long instanceId,
             StepKind stepKind,
@@ -298,8 +428,7 @@ class GroupService {
             History history,
             UUID leasedBy,
             Timestamp leasedUntil,
-            BaseTask task) {}
-
-    /** What the trainer needs of a group besides its row: prompt tokens and every rollout as submitted. */
-    record StoredRollouts(List<Integer> promptTokenIds, List<GroupController.RolloutResult> rollouts) {}
+            BaseTask task,
+            String leaseStatus,
+            Double parentQuality) {}
 }

@@ -2,7 +2,6 @@ package dev.exitrl.task.lease;
 
 import dev.exitrl.core.buffer.Selection;
 import dev.exitrl.core.domain.Split;
-import dev.exitrl.core.domain.TaskJson;
 import dev.exitrl.core.sampling.BufferSampler;
 import dev.exitrl.core.sampling.Candidate;
 import dev.exitrl.core.sampling.InstanceChoice;
@@ -11,17 +10,20 @@ import dev.exitrl.core.task.History;
 import dev.exitrl.core.task.StepKind;
 import dev.exitrl.core.task.TaskInstance;
 import dev.exitrl.task.TaskServiceProperties;
-import dev.exitrl.task.space.BaseTaskStore;
+import dev.exitrl.task.basetask.BaseTaskStore;
+import dev.exitrl.task.basetask.StoredBaseTask;
 import dev.exitrl.task.space.BufferIndex;
 import dev.exitrl.task.space.BufferIndex.FreeItems;
 import dev.exitrl.task.space.BufferIndexes;
 import dev.exitrl.task.space.ExperimentLocks;
 import dev.exitrl.task.space.InstanceStore;
 import dev.exitrl.task.space.LockedExperiment;
-import dev.exitrl.task.space.StoredBaseTask;
+import dev.exitrl.task.space.ParentQuality;
 import dev.exitrl.task.space.StoredInstance;
 import dev.exitrl.task.web.ConflictException;
 import dev.exitrl.task.web.NotFoundException;
+import dev.exitrl.taskapi.LeaseSlot;
+import dev.exitrl.taskapi.LeaseView;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.sql.Timestamp;
@@ -167,7 +169,10 @@ class LeaseService {
                 var task = tasks.get(instance.baseTaskId());
                 var selected =
                         Selection.select(TaskInstance.of(task.task().ref(), instance.history()), streams.selection);
-                long selectedId = selected.history().equals(instance.history())
+                boolean asStored = selected.history().equals(instance.history());
+                Double parentQuality = ParentQuality.of(
+                        experiment.domain(), task.task(), selected.history(), asStored ? instance.quality() : null);
+                long selectedId = asStored
                         ? id
                         : instances.upsert(
                                 experimentId,
@@ -175,8 +180,11 @@ class LeaseService {
                                 instance.parentId(),
                                 selected.history(),
                                 null,
-                                null);
-                fromBuffer.add(taken.add(selectedId) ? new Chosen(selectedId, task, selected.history(), true) : null);
+                                parentQuality);
+                fromBuffer.add(
+                        taken.add(selectedId)
+                                ? new Chosen(selectedId, task, selected.history(), true, parentQuality)
+                                : null);
             }
         }
 
@@ -203,7 +211,8 @@ class LeaseService {
                 var row = upserted.get(k);
                 if (row.leasedUntilMillis() < nowMillis && taken.add(row.id())) {
                     fromBase.set(
-                            pending.get(k), new Chosen(row.id(), tasks.get(ordinals.get(k)), History.empty(), false));
+                            pending.get(k),
+                            new Chosen(row.id(), tasks.get(ordinals.get(k)), History.empty(), false, null));
                 } else {
                     stillPending.add(pending.get(k));
                 }
@@ -212,7 +221,8 @@ class LeaseService {
         }
 
         // 4. Step kinds (step 3) and prompts, in slot order; slots that found nothing free are left out.
-        var slots = new ArrayList<LeaseView.Slot>();
+        var slots = new ArrayList<LeaseSlot>();
+        var rewardMode = config.effectiveRewardMode();
         var sampled = new ArrayList<Long>(bufferPicks);
         int b = 0;
         int t = 0;
@@ -227,15 +237,19 @@ class LeaseService {
             var instance = TaskInstance.of(chosen.task.task().ref(), chosen.history);
             StepKind kind = StepKindChoice.choose(instance, config.effectiveDivergeProbability(), false, streams.kinds);
             String prompt = experiment.domain().renderPrompt(chosen.task.task(), kind, chosen.history);
-            slots.add(new LeaseView.Slot(
+            slots.add(new LeaseSlot(
                     slots.size(),
                     chosen.instanceId,
+                    chosen.task.id(),
                     instance.depth(),
                     kind,
                     chosen.fromBuffer,
-                    TaskJson.toTree(chosen.task.task()),
-                    TaskJson.toTree(chosen.history),
-                    prompt));
+                    chosen.task.task(),
+                    chosen.history,
+                    prompt,
+                    chosen.parentQuality,
+                    rewardMode,
+                    config.rolloutsPerPrompt()));
         }
 
         // 5. Record the lease: four statements whatever its size.
@@ -243,7 +257,7 @@ class LeaseService {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Duration duration = durationSeconds != null ? Duration.ofSeconds(durationSeconds) : properties.leaseDuration();
         Instant expiresAt = now.plus(duration);
-        Long[] leasedIds = slots.stream().map(LeaseView.Slot::instanceId).toArray(Long[]::new);
+        Long[] leasedIds = slots.stream().map(LeaseSlot::instanceId).toArray(Long[]::new);
         jdbc.sql("""
                         WITH l AS (
                             INSERT INTO lease (id, experiment_id, worker_id, policy_version, status, created_at, expires_at)
@@ -259,7 +273,7 @@ class LeaseService {
                 .param(Timestamp.from(expiresAt))
                 .param(leasedIds)
                 .param(slots.stream().map(s -> s.stepKind().name()).toArray(String[]::new))
-                .param(slots.stream().map(LeaseView.Slot::fromBuffer).toArray(Boolean[]::new))
+                .param(slots.stream().map(LeaseSlot::fromBuffer).toArray(Boolean[]::new))
                 .update();
         jdbc.sql("UPDATE task_instance SET leased_by = ?, leased_until = ? WHERE id = ANY(?)")
                 .param(leaseId)
@@ -357,5 +371,6 @@ class LeaseService {
         return new FreeItems(ids, candidates);
     }
 
-    private record Chosen(long instanceId, StoredBaseTask task, History history, boolean fromBuffer) {}
+    private record Chosen(
+            long instanceId, StoredBaseTask task, History history, boolean fromBuffer, Double parentQuality) {}
 }

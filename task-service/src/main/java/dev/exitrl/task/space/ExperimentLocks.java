@@ -2,9 +2,9 @@ package dev.exitrl.task.space;
 
 import dev.exitrl.core.domain.DomainRegistry;
 import dev.exitrl.core.experiment.ExperimentConfig;
-import dev.exitrl.task.experiment.ExperimentStatus;
 import dev.exitrl.task.web.ConflictException;
 import dev.exitrl.task.web.NotFoundException;
+import dev.exitrl.taskapi.ExperimentStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.exitrl.task.space;
 
 import dev.exitrl.core.domain.Domain;
 import dev.exitrl.core.experiment.ExperimentConfig;
-import dev.exitrl.task.experiment.ExperimentStatus;
+import dev.exitrl.taskapi.ExperimentStatus;
 import java.util.UUID;
 
 /**

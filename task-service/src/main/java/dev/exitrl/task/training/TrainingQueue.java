@@ -3,7 +3,12 @@ package dev.exitrl.task.training;
 import dev.exitrl.core.task.StepKind;
 import dev.exitrl.task.TaskServiceProperties;
 import dev.exitrl.task.space.ExperimentLocks;
+import dev.exitrl.task.space.StoredRollouts;
 import dev.exitrl.task.web.ConflictException;
+import dev.exitrl.taskapi.ClaimView;
+import dev.exitrl.taskapi.ClaimedGroup;
+import dev.exitrl.taskapi.PolicyVersionRequest;
+import dev.exitrl.taskapi.PolicyVersionView;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
@@ -90,17 +95,25 @@ class TrainingQueue {
         if (ids.isEmpty()) {
             return new ClaimView(null, null, version, dropped, List.of());
         }
-        var groups = jdbc.sql("SELECT id, instance_id, step_kind, policy_version, score, prompt, rollouts::text"
-                        + " FROM rollout_group WHERE id = ANY(?) ORDER BY id")
+        var groups = jdbc.sql("""
+                        SELECT g.id, g.instance_id, t.depth, g.step_kind, g.policy_version, g.score, g.prompt,
+                               g.rollouts::text
+                          FROM rollout_group g JOIN task_instance t ON t.id = g.instance_id
+                         WHERE g.id = ANY(?) ORDER BY g.id""")
                 .param(ids.toArray(Long[]::new))
-                .query((rs, n) -> new ClaimView.ClaimedGroup(
-                        rs.getLong(1),
-                        rs.getLong(2),
-                        StepKind.valueOf(rs.getString(3)),
-                        rs.getLong(4),
-                        rs.getDouble(5),
-                        rs.getString(6),
-                        mapper.readTree(rs.getString(7))))
+                .query((rs, n) -> {
+                    var stored = mapper.readValue(rs.getString(8), StoredRollouts.class);
+                    return new ClaimedGroup(
+                            rs.getLong(1),
+                            rs.getLong(2),
+                            rs.getInt(3),
+                            StepKind.valueOf(rs.getString(4)),
+                            rs.getLong(5),
+                            rs.getDouble(6),
+                            rs.getString(7),
+                            stored.promptTokenIds(),
+                            stored.rollouts());
+                })
                 .list();
         return new ClaimView(claimId, expiresAt, version, dropped, groups);
     }
@@ -146,28 +159,49 @@ class TrainingQueue {
         locks.read(experimentId);
         var depth = new LinkedHashMap<String, Integer>();
         for (String state : List.of("READY", "CLAIMED", "CONSUMED", "DROPPED_STALE")) {
-            depth.put(state.toLowerCase(Locale.ROOT), 0);
+            depth.put(camelCase(state), 0);
         }
         jdbc.sql("SELECT state, count(*) FROM training_queue WHERE experiment_id = ? GROUP BY state")
                 .param(experimentId)
                 .query(rs -> {
-                    depth.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getInt(2));
+                    depth.put(camelCase(rs.getString(1)), rs.getInt(2));
                 });
         return depth;
     }
 
-    /** The trainer announces a new policy version; versions only move forward. */
+    /**
+     * The trainer announces a policy version and where its checkpoint is. Versions only move forward; announcing the
+     * current version again replaces its checkpoint (a trainer that restarted re-announces what it wrote).
+     */
     @Transactional
-    public long announceVersion(UUID experimentId, long version) {
+    public PolicyVersionView announceVersion(UUID experimentId, PolicyVersionRequest request) {
         var experiment = locks.lock(experimentId);
-        if (version < experiment.policyVersion()) {
-            throw new ConflictException("policy version " + version + " is older than the announced "
+        if (request.version() < experiment.policyVersion()) {
+            throw new ConflictException("policy version " + request.version() + " is older than the announced "
                     + experiment.policyVersion() + "; versions only move forward");
         }
-        jdbc.sql("UPDATE experiment SET policy_version = ?, updated_at = now() WHERE id = ?")
-                .param(version)
+        jdbc.sql("UPDATE experiment SET policy_version = ?, checkpoint_uri = ?, checkpoint_sha256 = ?,"
+                        + " updated_at = now() WHERE id = ?")
+                .param(request.version())
+                .param(request.checkpointUri())
+                .param(request.sha256())
                 .param(experimentId)
                 .update();
-        return version;
+        return new PolicyVersionView(experimentId, request.version(), request.checkpointUri(), request.sha256());
+    }
+
+    /** {@code DROPPED_STALE -> droppedStale}: JSON field names are camelCase everywhere. */
+    static String camelCase(String state) {
+        var out = new StringBuilder();
+        boolean upper = false;
+        for (char c : state.toLowerCase(Locale.ROOT).toCharArray()) {
+            if (c == '_') {
+                upper = true;
+            } else {
+                out.append(upper ? Character.toUpperCase(c) : c);
+                upper = false;
+            }
+        }
+        return out.toString();
     }
 }

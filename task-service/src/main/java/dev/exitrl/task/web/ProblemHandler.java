@@ -1,6 +1,12 @@
 package dev.exitrl.task.web;
 
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Path;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -16,6 +22,7 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
  * Every error as {@code application/problem+json}. Bad input is a 400 whose {@code errors} property lists each
@@ -32,6 +39,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ProblemDetail typeMismatch(MethodArgumentTypeMismatchException e) {
         return badRequest(List.of(new FieldError(e.getName(), "cannot be read from '" + e.getValue() + "'")));
+    }
+
+    @ExceptionHandler(ConstraintViolationException.class)
+    ProblemDetail constraintViolation(ConstraintViolationException e) {
+        return badRequest(e.getConstraintViolations().stream()
+                .map(v -> new FieldError(lastNode(v.getPropertyPath()), v.getMessage()))
+                .toList());
+    }
+
+    @ExceptionHandler(RequestSizeFilter.BodyTooLargeException.class)
+    ProblemDetail tooLarge(RequestSizeFilter.BodyTooLargeException e) {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
     }
 
     @ExceptionHandler(NotFoundException.class)
@@ -69,6 +88,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(
             HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RequestSizeFilter.BodyTooLargeException tooLarge) {
+                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(tooLarge(tooLarge));
+            }
+        }
         String field = "body";
         String message = "is not valid JSON for this request";
         if (e.getCause() instanceof JacksonException jackson) {
@@ -79,12 +103,58 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             if (!path.isEmpty()) {
                 field = path;
             }
-            message = jackson.getOriginalMessage();
+            message = jackson instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
+                    ? "must be " + expected(mismatch.getTargetType())
+                    : "is not valid JSON here";
         }
         return ResponseEntity.badRequest().body(badRequest(List.of(new FieldError(field, message))));
     }
 
-    static ProblemDetail badRequest(List<FieldError> errors) {
+    /** What a JSON value of {@code type} looks like, in words (never a Java class name). */
+    static String expected(Class<?> type) {
+        if (type.isEnum()) {
+            return "one of " + Arrays.toString(type.getEnumConstants());
+        }
+        if (type == UUID.class) {
+            return "a UUID";
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "an integer";
+        }
+        if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
+            return "a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "text";
+        }
+        if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    private static String lastNode(Path path) {
+        String name = "";
+        for (Path.Node node : path) {
+            if (node.getName() != null) {
+                name = node.getName();
+            }
+        }
+        return name;
+    }
+
+    /** A 400 listing each field once (several messages for one field are joined). */
+    static ProblemDetail badRequest(List<FieldError> listed) {
+        var byField = new LinkedHashMap<String, String>();
+        for (FieldError error : listed) {
+            byField.merge(error.field(), error.message(), (a, b) -> a.equals(b) ? a : a + "; " + b);
+        }
+        var errors = byField.entrySet().stream()
+                .map(entry -> new FieldError(entry.getKey(), entry.getValue()))
+                .toList();
         var problem = ProblemDetail.forStatusAndDetail(
                 HttpStatus.BAD_REQUEST,
                 errors.size() == 1

@@ -1,4 +1,4 @@
-package dev.exitrl.task.space;
+package dev.exitrl.task.basetask;
 
 import dev.exitrl.core.domain.BaseTask;
 import dev.exitrl.core.domain.Split;
