@@ -1,9 +1,14 @@
 package dev.exitrl.trainer;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -14,6 +19,16 @@ import org.springframework.validation.annotation.Validated;
  * @param taskServiceUrl where training batches are claimed
  * @param checkpointDir where policy versions are written (and resumed from after a restart)
  * @param device {@code auto} (GPU if present), {@code cpu} or {@code gpu}
+ * @param publicUrl the base URL workers download checkpoints from (announced as part of each checkpointUri)
+ * @param keepCheckpoints newest versions kept per experiment (pinned versions are kept besides)
+ * @param pollInterval how often the task space is asked for running experiments, and how long the loop waits
+ *     when no batch is ready
+ * @param loopEnabled start the training loop (off in tests that only serve checkpoints)
+ * @param claimSeconds how long a claimed batch stays with the trainer before the task space takes it back
+ * @param microBatchSize rollouts per forward/backward pass (gradients accumulate across micro-batches)
+ * @param weightDecay AdamW decoupled weight decay of GRPO steps
+ * @param maxGradNorm global gradient-norm clip of GRPO and warm-start steps (0 = off)
+ * @param warmStart the supervised warm-start of version 0
  */
 @Validated
 @ConfigurationProperties("exit.trainer")
@@ -22,4 +37,37 @@ public record TrainerProperties(
         @NotNull @DefaultValue("data/checkpoints") Path checkpointDir,
 
         @Pattern(regexp = "auto|cpu|gpu") @DefaultValue("auto")
-        String device) {}
+        String device,
+
+        @NotNull @DefaultValue("http://localhost:8083") URI publicUrl,
+        @Min(1) @DefaultValue("5") int keepCheckpoints,
+        @NotNull @DefaultValue("PT2S") Duration pollInterval,
+        @DefaultValue("true") boolean loopEnabled,
+        @Min(10) @DefaultValue("600") int claimSeconds,
+        @Min(1) @DefaultValue("8") int microBatchSize,
+
+        @DecimalMin("0.0") @DecimalMax("0.99") @DefaultValue("0.0")
+        double weightDecay,
+
+        @DecimalMin("0.0") @DefaultValue("1.0") double maxGradNorm,
+        @Valid @NotNull @DefaultValue WarmStart warmStart) {
+
+    /**
+     * Supervised warm-start of a from-scratch model on the domain's demonstrations ({@code exit.trainer.warm-start.*}).
+     * The defaults were measured on the {@code tiny} preset and countdown (see the README): they are what it takes
+     * for the first rollouts to use the answer format and the given numbers, so that rewards are not all zero.
+     *
+     * @param steps optimizer steps
+     * @param batchSize demonstrations per step
+     * @param learningRate AdamW learning rate of the warm-start (a from-scratch model needs a large one)
+     * @param demonstrations distinct demonstrations drawn from the domain (cycled through in order)
+     */
+    public record WarmStart(
+            @Min(1) @DefaultValue("300") int steps,
+            @Min(1) @DefaultValue("8") int batchSize,
+
+            @DecimalMin(value = "0.0", inclusive = false) @DecimalMax("1.0") @DefaultValue("0.005")
+            double learningRate,
+
+            @Min(1) @DefaultValue("2000") int demonstrations) {}
+}
