@@ -141,25 +141,6 @@ public final class TaskSpaceApi {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
     }
 
-    public Response delete(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE().build());
-    }
-
-    /** POST that must succeed (2xx); returns the body. */
-    public JsonNode ok(String path, Object body) {
-        var response = post(path, body);
-        assertThat(response.status()).as(path + " -> " + response.text()).isBetween(200, 299);
-        return response.body();
-    }
-
-    /** Creates an experiment with the given config fields and starts it; returns its id. */
-    public UUID runningExperiment(String configJson) {
-        var created = ok("/api/experiments", "{\"name\":\"test\",\"config\":" + configJson + "}");
-        UUID id = UUID.fromString(created.get("id").asString());
-        ok("/api/experiments/" + id + "/status", "{\"status\":\"RUNNING\"}");
-        return id;
-    }
-
     private Response send(HttpRequest request) {
         try {
             var response = http.send(request, HttpResponse.BodyHandlers.ofString());
