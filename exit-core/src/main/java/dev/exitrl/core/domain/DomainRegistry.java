@@ -2,6 +2,7 @@ package dev.exitrl.core.domain;
 
 import dev.exitrl.core.domain.countdown.CountdownDomain;
 import dev.exitrl.core.domain.math.MathDomain;
+import dev.exitrl.core.domain.tooluse.ToolUseDomain;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -13,7 +14,7 @@ import java.util.ServiceLoader;
 import java.util.Set;
 
 /**
- * Domains by id. {@link #builtIn()} holds {@code math} and {@code countdown}; {@link #load()} adds every
+ * Domains by id. {@link #builtIn()} holds {@code math}, {@code countdown}, {@code tool-use} and {@code mle}; {@link #load()} adds every
  * {@link Domain} listed in {@code META-INF/services/dev.exitrl.core.domain.Domain} on the class path.
  */
 public final class DomainRegistry {
@@ -65,7 +66,7 @@ public final class DomainRegistry {
     }
 
     private static List<Domain> builtIns() {
-        return List.of(new MathDomain(), new CountdownDomain());
+        return List.of(new MathDomain(), new CountdownDomain(), new ToolUseDomain());
     }
 
     /** @throws UnknownDomainException when no domain has this id; its message lists the known ids */

@@ -7,15 +7,19 @@ import dev.exitrl.core.task.History;
 import dev.exitrl.core.task.StepKind;
 import dev.exitrl.core.task.TaskInstance;
 import dev.exitrl.core.task.Turn;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
 
 /** What every built-in domain promises through the SPI. */
 class DomainContractTest {
+    /** Domains whose revision prompts show the request and the current response only (no verifier feedback). */
+    private static final Set<String> HIDE_VERDICT = Set.of("tool-use", "mle");
 
     static Stream<Domain> domains() {
         return DomainRegistry.builtIn().all().stream();
@@ -91,16 +95,36 @@ class DomainContractTest {
         for (int difficulty = 1; difficulty <= GeneratorSpec.MAX_DIFFICULTY; difficulty++) {
             for (BaseTask task :
                     domain.generate(new GeneratorSpec(21, difficulty, 60, 0)).train()) {
-                // math records the answer and a worked solution; countdown records an expression
-                String response = domain.id().equals("math")
-                        ? task.data().get("solution").stringValue() + "\n\\boxed{"
-                                + task.data().get("answer").stringValue() + "}"
-                        : "Answer: " + task.data().get("solution").stringValue();
+                String response = recordedSolution(domain, task);
                 Verification v = domain.verify(task, response);
                 assertThat(v.correct()).as(task.problem() + "\n" + response).isTrue();
                 assertThat(v.quality()).isEqualTo(1.0);
             }
         }
+    }
+
+    /**
+     * The response that the task's recorded solution stands for: math records the answer and a worked solution;
+     * countdown an expression; tool use the ground-truth calls of every turn (a transcript: one call block per call,
+     * turns separated by the end-of-turn marker).
+     */
+    static String recordedSolution(Domain domain, BaseTask task) {
+        return switch (domain.id()) {
+            case "math" ->
+                task.data().get("solution").stringValue() + "\n\\boxed{"
+                        + task.data().get("answer").stringValue() + "}";
+            case "tool-use" -> {
+                List<String> turns = new ArrayList<>();
+                for (JsonNode turn : task.data().get("turns")) {
+                    StringBuilder t = new StringBuilder();
+                    turn.get("calls")
+                            .forEach(c -> t.append("<tool_call>").append(c).append("</tool_call>\n"));
+                    turns.add(t.append("Done.").toString());
+                }
+                yield String.join("\n<turn_done>\n", turns);
+            }
+            default -> "Answer: " + task.data().get("solution").stringValue();
+        };
     }
 
     @ParameterizedTest
@@ -138,9 +162,17 @@ class DomainContractTest {
         for (StepKind kind : List.of(StepKind.IMPROVE, StepKind.DIVERGE, StepKind.DEBUG)) {
             String prompt = domain.renderPrompt(task, kind, history);
             assertThat(prompt)
-                    .contains(task.problem(), "LATEST ATTEMPT", "LATEST FEEDBACK")
+                    .contains(task.problem(), "LATEST ATTEMPT")
                     .doesNotContain("OLD ATTEMPT")
                     .isNotEqualTo(solve);
+            // the newer domains never show the verifier's verdict; MLE shows its error trace in DEBUG steps only
+            if (!HIDE_VERDICT.contains(domain.id())) {
+                assertThat(prompt).contains("LATEST FEEDBACK");
+            } else if (kind == StepKind.DEBUG && domain.id().equals("mle")) {
+                assertThat(prompt).contains("LATEST FEEDBACK");
+            } else {
+                assertThat(prompt).doesNotContain("LATEST FEEDBACK");
+            }
         }
         assertThat(domain.renderPrompt(task, StepKind.DIVERGE, history)).contains("different approach");
         assertThat(domain.renderPrompt(task, StepKind.IMPROVE, History.of(Turn.of("X", 1))))
