@@ -279,6 +279,8 @@ final class ToolUseGenerator {
         private final ToolEnvironment truth;
         private final String home;
         private final List<String> modules;
+        /** The ground truth's public state when the current request is drawn (read once per draw). */
+        private ObjectNode state;
 
         Requests(RandomGenerator rng, ToolEnvironment truth, String home, List<String> modules) {
             this.rng = rng;
@@ -299,6 +301,7 @@ final class ToolUseGenerator {
                 kinds.addAll(List.of("ticket", "close", "resolve", "assign", "comment", "priority", "count-ticket"));
             }
             String kind = kinds.get(rng.nextInt(kinds.size()));
+            state = truth.state();
             Request r = request(kind);
             if (r == null) {
                 return null;
@@ -317,7 +320,7 @@ final class ToolUseGenerator {
         }
 
         private ObjectNode snapshot() {
-            ObjectNode s = truth.state();
+            ObjectNode s = state.deepCopy();
             s.set(FileSystemApi.NAME, ((FileSystemApi) truth.module(FileSystemApi.NAME)).config());
             return s;
         }
@@ -325,8 +328,8 @@ final class ToolUseGenerator {
         private record Request(String text, List<JsonNode> calls) {}
 
         private Request request(String kind) {
-            ObjectNode homeDir = (ObjectNode)
-                    truth.state().get(FileSystemApi.NAME).get("root").get(home);
+            ObjectNode homeDir =
+                    (ObjectNode) state.get(FileSystemApi.NAME).get("root").get(home);
             List<String> folders = new ArrayList<>();
             for (Map.Entry<String, JsonNode> e : homeDir.properties()) {
                 if (e.getValue().isObject()) {
@@ -570,7 +573,7 @@ final class ToolUseGenerator {
 
         private Request ticketRequest(String status, IntFunction<String> text, IntFunction<JsonNode> callFor) {
             List<Integer> ids = new ArrayList<>();
-            for (JsonNode t : truth.state().get(TicketingApi.NAME).get("tickets")) {
+            for (JsonNode t : state.get(TicketingApi.NAME).get("tickets")) {
                 if (status == null || t.get("status").asString().equals(status)) {
                     ids.add(t.get("id").asInt());
                 }
@@ -583,7 +586,7 @@ final class ToolUseGenerator {
         }
 
         private JsonNode messagingState() {
-            return truth.state().get(MessagingApi.NAME);
+            return state.get(MessagingApi.NAME);
         }
 
         private String otherUser() {
