@@ -2,6 +2,7 @@ package dev.exitrl.core.domain;
 
 import dev.exitrl.core.domain.countdown.CountdownDomain;
 import dev.exitrl.core.domain.math.MathDomain;
+import dev.exitrl.core.domain.mle.MleDomain;
 import dev.exitrl.core.domain.tooluse.ToolUseDomain;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -66,7 +67,7 @@ public final class DomainRegistry {
     }
 
     private static List<Domain> builtIns() {
-        return List.of(new MathDomain(), new CountdownDomain(), new ToolUseDomain());
+        return List.of(new MathDomain(), new CountdownDomain(), new ToolUseDomain(), new MleDomain());
     }
 
     /** @throws UnknownDomainException when no domain has this id; its message lists the known ids */

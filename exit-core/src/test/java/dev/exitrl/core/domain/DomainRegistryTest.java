@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.exitrl.core.domain.countdown.CountdownDomain;
 import dev.exitrl.core.domain.math.MathDomain;
+import dev.exitrl.core.domain.mle.MleDomain;
 import dev.exitrl.core.domain.tooluse.ToolUseDomain;
 import dev.exitrl.core.reward.RewardMode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DomainRegistryTest {
-    private static final String[] BUILT_INS = {"math", "countdown", "tool-use"};
+    private static final String[] BUILT_INS = {"math", "countdown", "tool-use", "mle"};
 
     @Test
     void builtInsAreMathCountdownToolUseAndMle() {
@@ -20,6 +21,8 @@ class DomainRegistryTest {
         assertThat(registry.get("tool-use")).isInstanceOf(ToolUseDomain.class);
         assertThat(registry.get("tool-use").isMultiTurn()).isTrue();
         assertThat(registry.get("math").isMultiTurn()).isFalse();
+        assertThat(registry.get("mle")).isInstanceOf(MleDomain.class);
+        assertThat(registry.get("mle").defaultRewardMode()).isEqualTo(RewardMode.MLE);
         assertThat(registry.get("math")).isInstanceOf(MathDomain.class);
         assertThat(registry.get("countdown")).isInstanceOf(CountdownDomain.class);
         assertThat(registry.get("math").defaultRewardMode()).isEqualTo(RewardMode.ABSOLUTE);
@@ -31,7 +34,7 @@ class DomainRegistryTest {
         assertThatThrownBy(() -> DomainRegistry.builtIn().get("chess"))
                 .isInstanceOf(UnknownDomainException.class)
                 .hasMessageContaining("'chess'")
-                .hasMessageContaining("[math, countdown, tool-use");
+                .hasMessageContaining("[math, countdown, tool-use, mle]");
         assertThat(DomainRegistry.builtIn().find("chess")).isEmpty();
     }
 
