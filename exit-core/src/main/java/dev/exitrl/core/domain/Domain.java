@@ -10,11 +10,12 @@ import java.util.List;
 /**
  * Everything task-specific: where base tasks come from, how prompts are rendered for each step kind, how responses
  * are parsed and verified, and what a from-scratch model can be warm-started on. Implementations are stateless and
- * thread-safe. Built-ins are {@code math} and {@code countdown}; more can be added through {@link DomainRegistry}
- * (ServiceLoader, with a public no-argument constructor).
+ * thread-safe. Built-ins are {@code math}, {@code countdown}, {@code tool-use} (multi-turn: see {@link #isMultiTurn})
+ * and {@code mle}; more can be added through {@link DomainRegistry} (ServiceLoader, with a public no-argument
+ * constructor).
  */
 public interface Domain {
-    /** The id used in experiments and stored with every task ({@code math}, {@code countdown}). */
+    /** The id used in experiments and stored with every task ({@code math}, {@code countdown}, ...). */
     String id();
 
     /** Version of the generator, prompts and verifier; bump it when any of them changes what a run would see. */

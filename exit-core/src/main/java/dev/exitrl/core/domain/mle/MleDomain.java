@@ -78,6 +78,8 @@ public final class MleDomain implements Domain {
 
     private static final Pattern BLOCK = Pattern.compile("```[ \\t]*(pipeline)?[ \\t]*\\r?\\n(.*?)```", Pattern.DOTALL);
     private static final int CACHE_SIZE = 64;
+    /** The reference and baseline runs that set a competition's scale get this many times the solution's limit. */
+    private static final long REFERENCE_TIME_FACTOR = 5;
     /** Demonstrations use the smallest training split (difficulty 5), which is the cheapest to grade. */
     private static final int DEMONSTRATION_DIFFICULTY = 5;
 
@@ -189,12 +191,14 @@ public final class MleDomain implements Domain {
     double[] scale(BaseTask task) {
         return scales.computeIfAbsent(task.id(), id -> {
             Competition c = competition(task);
-            Budget budget = new Budget(timeLimitMillis, memoryLimitBytes);
-            double worst = PipelineRunner.score(PipelineSpec.parse("model constant"), c, budget);
+            // the scale is the competition's, not the solution's: a slow machine must not fail a reference run
+            long generous = REFERENCE_TIME_FACTOR * timeLimitMillis;
+            double worst = PipelineRunner.score(
+                    PipelineSpec.parse("model constant"), c, new Budget(generous, memoryLimitBytes));
             double best;
             try {
                 best = PipelineRunner.score(
-                        PipelineSpec.parse(c.reference()), c, new Budget(timeLimitMillis, memoryLimitBytes));
+                        PipelineSpec.parse(c.reference()), c, new Budget(generous, memoryLimitBytes));
             } catch (PipelineException e) {
                 throw new IllegalStateException("the reference pipeline of " + c.name() + " failed: " + trace(e), e);
             }

@@ -108,7 +108,7 @@ class MleDomainTest {
     void timeoutsAndTheMemoryGuardBecomeDebugFeedback() {
         BaseTask task = MleDomain.generatedTask(CompetitionFamily.SPECIES, 3, 5, Split.TRAIN);
         MleDomain fast = new MleDomain(Duration.ofMillis(1500), MleDomain.DEFAULT_MEMORY_LIMIT_BYTES);
-        fast.scale(task); // the scale is computed under the same limit, so fix it before the slow run
+        assertThat(fast.scale(task)[1]).isGreaterThan(fast.scale(task)[0]); // the scale gets 5x the limit
         Verification slow = fast.verify(task, fence("impute\nstandardise\nmodel gbt trees=2000 depth=12 min_leaf=1"));
         assertThat(slow.quality()).isZero();
         assertThat(slow.feedback()).startsWith("ERROR (timeout)").contains("limit of 1.5 s", "boosting round");
