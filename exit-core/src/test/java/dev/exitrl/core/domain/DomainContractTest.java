@@ -188,6 +188,30 @@ class DomainContractTest {
 
     @ParameterizedTest
     @MethodSource("domains")
+    void multiTurnDomainsRunEpisodesAndSingleTurnDomainsRefuse(Domain domain) {
+        BaseTask task = domain.generate(new GeneratorSpec(2, 1, 1, 0)).train().get(0);
+        EpisodeLimits limits = new EpisodeLimits(1, 10);
+        if (domain.isMultiTurn()) {
+            Episode episode = domain.startEpisode(task, StepKind.SOLVE, History.empty(), limits);
+            assertThat(episode.opening())
+                    .extracting(ChatMessage::content)
+                    .containsExactly(domain.renderPrompt(task, StepKind.SOLVE, History.empty()));
+            EnvironmentStep step = episode.step("I cannot help with that.");
+            assertThat(step.episodeFinished()).isTrue();
+            assertThat(episode.outcome().verification()).isEqualTo(domain.verify(task, "I cannot help with that."));
+            assertThat(episode.history().turns())
+                    .extracting(Turn::response)
+                    .containsExactly("I cannot help with that.");
+        } else {
+            assertThatThrownBy(() -> domain.startEpisode(task, StepKind.SOLVE, History.empty(), limits))
+                    .isInstanceOf(UnsupportedOperationException.class);
+        }
+        // a turn without feedback never counts as a failed run
+        assertThat(domain.attemptFailed(Turn.of("anything", 1))).isFalse();
+    }
+
+    @ParameterizedTest
+    @MethodSource("domains")
     void emptyAndGarbageResponsesScoreZero(Domain domain) {
         BaseTask task = domain.generate(new GeneratorSpec(1, 1, 1, 0)).train().get(0);
         for (String response : List.of("", "   ", "I don't know.\nSorry.", "\\boxed{", "Answer:")) {

@@ -21,8 +21,8 @@ import java.util.Objects;
  * cut off and ends the episode (it then fails the check). When a user turn ends and the limits allow another, the
  * next request follows as a user message (with the schema of a function that becomes available then).
  *
- * <p>The outcome re-checks the whole trajectory from the first turn with {@link ToolUseChecker}, so it equals
- * {@link ToolUseDomain#verify} of the joined transcripts.
+ * <p>The outcome re-checks the whole trajectory from the first turn with {@link ToolUseChecker} under the episode's
+ * step cap, so with BFCL's cap of 20 it equals {@link ToolUseDomain#verify} of the joined transcripts.
  */
 final class ToolUseEpisode implements Episode {
     private final ToolUseDomain domain;
