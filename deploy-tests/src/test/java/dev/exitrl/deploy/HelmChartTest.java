@@ -43,8 +43,6 @@ import org.yaml.snakeyaml.Yaml;
 class HelmChartTest {
     static final Path CHART = Repository.path("helm/exit");
     static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|token|api_?keys?|secret).*");
-    static final Map<String, Integer> PORTS =
-            Map.of("gateway", 8080, "task-service", 8081, "rollout-service", 8082, "trainer-service", 8083);
     static final Map<String, String> VALUES_SECTION = Map.of(
             "gateway",
             "gateway",
@@ -162,7 +160,8 @@ class HelmChartTest {
         var rendered = render(scenario);
         String registry = scenario.value("global.imageRegistry");
         String tag = scenario.<String>value("image.tag").isEmpty() ? "0.1.0" : scenario.value("image.tag");
-        for (String component : PORTS.keySet()) {
+        for (String component : ServiceConfig.MODULES) {
+            int port = services.get(component).port();
             String section = VALUES_SECTION.get(component);
             boolean gpu = Boolean.TRUE.equals(scenario.value(section + ".gpu.enabled"));
             Container container = rendered.container(component);
@@ -174,9 +173,9 @@ class HelmChartTest {
             // Probes at the actuator's real paths, on the port the service listens on.
             assertThat(container.getPorts()).singleElement().satisfies(p -> {
                 assertThat(p.getName()).isEqualTo("http");
-                assertThat(p.getContainerPort()).isEqualTo(PORTS.get(component));
+                assertThat(p.getContainerPort()).isEqualTo(port);
             });
-            assertThat(rendered.config(component)).containsEntry("server.port", PORTS.get(component));
+            assertThat(rendered.config(component)).containsEntry("server.port", port);
             assertProbe(container.getLivenessProbe(), "/actuator/health/liveness");
             assertProbe(container.getReadinessProbe(), "/actuator/health/readiness");
             assertProbe(container.getStartupProbe(), "/actuator/health/liveness");

@@ -86,6 +86,11 @@ final class ServiceConfig {
         return module;
     }
 
+    /** The HTTP port the service listens on by default ({@code server.port} in its application.yml). */
+    int port() {
+        return Integer.parseInt(keys.get("server.port").defaultValue());
+    }
+
     List<Key> keys() {
         return List.copyOf(keys.values());
     }
