@@ -48,7 +48,7 @@ import tools.jackson.databind.JsonNode;
  */
 class TwoInstancesTest {
     static final int WORKERS_PER_INSTANCE = 3;
-    static final int GROUPS_PER_WORKER = 80; // 480 groups in all
+    static final int GROUPS_PER_WORKER = 50; // 300 groups in all
     static final int CAPACITY = 32;
     static final int G = 4;
 
