@@ -1,6 +1,7 @@
 package dev.exitrl.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -23,12 +24,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -390,6 +395,38 @@ class HelmChartTest {
                 .forEach(r -> assertThat(Repository.<Object>at(r.getAdditionalProperties(), "spec", "groups"))
                         .isEqualTo(Repository.yaml(Repository.read("deploy/prometheus/alerts.yml"))
                                 .get("groups")));
+    }
+
+    @Test
+    void everyValueIsDocumentedAndTheSchemaRejectsNonsense() throws IOException {
+        String text = Files.readString(CHART.resolve("values.yaml"));
+        var documented = new LinkedHashSet<String>();
+        Matcher m = Pattern.compile("(?m)^## @param (\\S+) \\S").matcher(text);
+        while (m.find()) {
+            documented.add(m.group(1));
+        }
+        // Bitnami style: one @param per key; maps that hold free-form content (resources, labels) are one key.
+        var keys = new LinkedHashSet<String>();
+        collectValueKeys("", Repository.yaml(text), keys);
+        assertThat(documented).isEqualTo(keys);
+        assertThat(text).contains("## @section Rollout service parameters", "## @section Database parameters");
+
+        var bad = new Helm(CHART).template().withName("exit").set("rollout.config.device", "tpu");
+        assertThatThrownBy(bad::call).hasMessageContaining("device");
+        var typo = new Helm(CHART).template().withName("exit").set("taskService.replicas", "3");
+        assertThatThrownBy(typo::call).hasMessageContaining("replicas");
+    }
+
+    private static final Set<String> FREE_FORM =
+            Set.of("commonLabels", "resources", "annotations", "nodeSelector", "labels", "metricsNamespaceSelector");
+
+    private static void collectValueKeys(String prefix, Object node, Set<String> out) {
+        String last = prefix.substring(prefix.lastIndexOf('.') + 1);
+        if (node instanceof Map<?, ?> map && !map.isEmpty() && !FREE_FORM.contains(last)) {
+            map.forEach((k, v) -> collectValueKeys(prefix.isEmpty() ? String.valueOf(k) : prefix + "." + k, v, out));
+        } else {
+            out.add(prefix);
+        }
     }
 
     private static void assertProbe(Probe probe, String path) {

@@ -221,7 +221,8 @@ class TwoInstancesTest {
         }
         assertThat(reference.size()).isEqualTo(CAPACITY); // the run went through a full buffer with evictions
         assertThat(postgresBuffer(jdbc, id)).isEqualTo(referenceBuffer(reference));
-        // Both mirrors were changed by their own instance and by the other one: each agrees with the table.
+        // What a lease on each instance samples from now: its mirror (kept, or rebuilt if the version moved on)
+        // agrees with the table, although both instances changed the buffer.
         for (var instance : INSTANCES) {
             assertThat(mirror(instance, id))
                     .as("mirror of instance on port %d", instance.port())
