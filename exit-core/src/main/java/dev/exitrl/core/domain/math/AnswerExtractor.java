@@ -1,5 +1,7 @@
 package dev.exitrl.core.domain.math;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,8 +28,10 @@ final class AnswerExtractor {
     /** How many of the last boxes are tried before giving up (each try scans to the end of the text). */
     private static final int MAX_BOX_TRIES = 16;
 
-    private static final Pattern FINAL_ANSWER = Pattern.compile(
-            "(?i)(?:final\\s+answer|the\\s+answer|answer)\\s{0,3}[*_]{0,3}\\s{0,3}(?:is\\s{0,3}[:：]?|[:：=])[*_]{0,3}");
+    private static final Pattern FINAL_ANSWER =
+            Pattern.compile("(?i)answer\\s{0,3}[*_]{0,3}\\s{0,3}(?:is\\s{0,3}([:：])?|([:：=]))[*_]{0,3}");
+    private static final int MAX_PHRASE_TRIES = 32;
+    private static final Pattern CHOICE_LETTER = Pattern.compile("\\(?[A-E]\\)?");
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(?:,\\d{3})*(?:\\.\\d+)?(?:\\s?/\\s?\\d+)?");
 
     private AnswerExtractor() {}
@@ -145,21 +149,44 @@ final class AnswerExtractor {
         return -1;
     }
 
+    /** The last usable "answer is" phrase: matches are collected, then tried from the last, at most 32 of them. */
     private static String lastFinalAnswerPhrase(String text) {
         Matcher m = FINAL_ANSWER.matcher(text);
-        String last = null;
+        List<int[]> matches = new ArrayList<>();
         while (m.find()) {
-            int lineEnd = text.indexOf('\n', m.end());
-            String rest = text.substring(m.end(), lineEnd < 0 ? text.length() : lineEnd)
-                    .strip();
+            boolean labelled = m.group(1) != null || m.group(2) != null;
+            matches.add(new int[] {m.end(), labelled ? 1 : 0});
+        }
+        for (int k = matches.size() - 1; k >= Math.max(0, matches.size() - MAX_PHRASE_TRIES); k--) {
+            int start = matches.get(k)[0];
+            int limit = Math.min(text.length(), start + MAX_ANSWER_CHARS);
+            int end = start;
+            while (end < limit && text.charAt(end) != '\n') {
+                end++;
+            }
+            String rest = text.substring(start, end).strip();
             String math = firstMathSpan(rest);
-            String candidate = math != null ? math : rest;
-            candidate = trimSentenceEnd(candidate);
-            if (!candidate.isEmpty()) {
-                last = candidate;
+            String candidate = trimSentenceEnd(math != null ? math : rest);
+            boolean labelled = matches.get(k)[1] == 1;
+            if (!candidate.isEmpty() && (labelled || math != null || looksMathematical(candidate))) {
+                return candidate;
             }
         }
-        return last;
+        return null;
+    }
+
+    /**
+     * After "the answer is" without a colon, plain words are prose ("is one half", "is not obvious"), not answers: a
+     * candidate needs a digit, a LaTeX command, {@code ^} or {@code =}, or to be a choice letter.
+     */
+    private static boolean looksMathematical(String candidate) {
+        for (int i = 0; i < candidate.length(); i++) {
+            char c = candidate.charAt(i);
+            if (Character.isDigit(c) || c == '\\' || c == '^' || c == '=') {
+                return true;
+            }
+        }
+        return CHOICE_LETTER.matcher(candidate).matches();
     }
 
     private static String trimSentenceEnd(String s) {
@@ -190,10 +217,14 @@ final class AnswerExtractor {
     private static String lastMathSpan(String text) {
         String last = null;
         int i = 0;
+        // next positions of each opener, searched again only once the scan has passed them (keeps it linear)
+        int dollar = -2;
+        int bracket = -2;
+        int paren = -2;
         while (i < text.length()) {
-            int dollar = text.indexOf('$', i);
-            int bracket = text.indexOf("\\[", i);
-            int paren = text.indexOf("\\(", i);
+            dollar = dollar == -1 || dollar >= i ? dollar : text.indexOf('$', i);
+            bracket = bracket == -1 || bracket >= i ? bracket : text.indexOf("\\[", i);
+            paren = paren == -1 || paren >= i ? paren : text.indexOf("\\(", i);
             int next = minNonNegative(dollar, minNonNegative(bracket, paren));
             if (next < 0) {
                 break;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -55,7 +56,7 @@ class MathCheckerTest {
 
     @Test
     void tablesCoverEveryCategoryWithBothVerdicts() throws IOException {
-        List<Arguments> rows = new java.util.ArrayList<>(answers());
+        List<Arguments> rows = new ArrayList<>(answers());
         rows.addAll(responses());
         assertThat(rows).hasSizeGreaterThanOrEqualTo(250);
         Map<String, Map<Boolean, Long>> verdicts = rows.stream()
