@@ -29,6 +29,7 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 /**
  * Decides whether a predicted answer tree states the reference's answer. The reference leads: its shape decides
@@ -47,6 +48,7 @@ final class AnswerComparator {
     private static final int MAX_VARIANTS = 16;
 
     private static final long SEED = 0x5eed_ca1cL;
+    private static final Pattern BRACES_AND_SPACES = Pattern.compile("[\\s{}]+");
 
     private final CheckBudget budget;
 
@@ -634,6 +636,6 @@ final class AnswerComparator {
     }
 
     private static String compact(String s) {
-        return s.replaceAll("[\\s{}]+", "");
+        return BRACES_AND_SPACES.matcher(s).replaceAll("");
     }
 }

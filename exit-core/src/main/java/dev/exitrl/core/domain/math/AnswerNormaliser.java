@@ -25,6 +25,11 @@ final class AnswerNormaliser {
     private static final Pattern TRAILING_UNIT = Pattern.compile(
             "^(.*?[\\d})|])(?:\\s*(?:cm|mm|km|in|ft|yd|mi|kg|mg|lb|lbs|oz|ml|mL|sec|min|hr|hrs|mph|kph|units?)"
                     + "|\\s+(?:m|g|l|L|s|h))(?:\\^\\{?\\d\\}?)?$");
+    private static final Pattern ROOT_SIGN = Pattern.compile("\u221a\\s*(\\d+|[a-zA-Z])");
+    private static final Pattern THIN_SPACE_SEPARATOR = Pattern.compile("(?<=\\d)\\\\,(?=\\d{3})");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Pattern SPACE_AROUND_CARET = Pattern.compile(" ?\\^ ?");
+    private static final Pattern ENDS_WITH_LETTER = Pattern.compile("[a-zA-Z]\\s*$");
     private static final List<String[]> UNICODE = List.of(
             new String[] {"\u2212", "-"},
             new String[] {"\u2013", "-"},
@@ -51,7 +56,7 @@ final class AnswerNormaliser {
     static String normalise(String answer) {
         String s = answer.strip();
         if (s.indexOf('\u221a') >= 0) {
-            s = s.replaceAll("\u221a\\s*(\\d+|[a-zA-Z])", "\\\\sqrt{$1}").replace("\u221a", "\\sqrt");
+            s = ROOT_SIGN.matcher(s).replaceAll("\\\\sqrt{$1}").replace("\u221a", "\\sqrt");
         }
         for (String[] u : UNICODE) {
             s = s.replace(u[0], u[1]);
@@ -72,15 +77,18 @@ final class AnswerNormaliser {
         s = s.replace("{,}", ",");
         s = DEGREES.matcher(s).replaceAll(" ");
         // \, between digits is a thousands separator (1\,000); elsewhere it is a thin space
-        s = s.replaceAll("(?<=\\d)\\\\,(?=\\d{3})", "");
+        s = THIN_SPACE_SEPARATOR.matcher(s).replaceAll("");
         s = SPACES.matcher(s).replaceAll(" ");
         s = s.replace("\\%", "%");
         s = unwrapWrappers(s);
-        s = s.replaceAll("\\s+", " ").replaceAll(" ?\\^ ?", "^").strip();
+        s = SPACE_AROUND_CARET
+                .matcher(WHITESPACE.matcher(s).replaceAll(" "))
+                .replaceAll("^")
+                .strip();
         s = stripTrailingPunctuation(s);
         s = joinThousands(s);
         s = stripUnits(s);
-        return s.replaceAll("\\s+", " ").strip();
+        return WHITESPACE.matcher(s).replaceAll(" ").strip();
     }
 
     /** {@code \[..\]}, {@code \(..\)} around the whole answer. */
@@ -147,7 +155,8 @@ final class AnswerNormaliser {
             Matcher m = unit.matcher(s);
             if (m.matches()) {
                 String value = m.group(1).strip();
-                if (!ExprParser.hasWords(value) && !value.matches(".*[a-zA-Z]\\s*$")) {
+                if (!ExprParser.hasWords(value)
+                        && !ENDS_WITH_LETTER.matcher(value).find()) {
                     return value;
                 }
             }

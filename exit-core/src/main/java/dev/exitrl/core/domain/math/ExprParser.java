@@ -19,12 +19,14 @@ import dev.exitrl.core.domain.math.Expr.SetOf;
 import dev.exitrl.core.domain.math.Expr.SetOp;
 import dev.exitrl.core.domain.math.Expr.Text;
 import dev.exitrl.core.domain.math.Expr.Var;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Recursive-descent parser from a normalised answer ({@link AnswerNormaliser}) to an {@link Expr}. Grammar,
@@ -63,6 +65,7 @@ final class ExprParser {
     private static final Set<String> FUNCTIONS = Set.of(
             "sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "ln", "log",
             "lg", "exp");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final Set<String> TRIG = Set.of("sin", "cos", "tan", "sec", "csc", "cot");
     private static final Set<String> PLAIN_SPECIAL = Set.of("sqrt", "pi", "inf", "infinity", "or", "and");
     private static final Set<String> GREEK = Set.of(
@@ -150,7 +153,8 @@ final class ExprParser {
 
     /** Text as compared: lower case, single spaces, no trailing punctuation. */
     static Text text(String s) {
-        String t = s.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
+        String t =
+                WHITESPACE.matcher(s.toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
         int end = t.length();
         while (end > 0 && ".,;:!".indexOf(t.charAt(end - 1)) >= 0) {
             end--;
@@ -560,7 +564,7 @@ final class ExprParser {
         if (repeating != null) {
             return new Num(repeatingDecimal(literal, repeating), 0);
         }
-        Fraction value = Fraction.parse(literal);
+        Fraction value = decimal(literal);
         int digits = decimal ? significantDigits(literal) : 0;
         if (pos + 1 < s.length() && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
             int mark = pos;
@@ -586,9 +590,22 @@ final class ExprParser {
         return new Num(value, digits);
     }
 
+    /** A literal of digits with at most one point ({@code 12}, {@code 1.5}, {@code .5}, {@code 5.}), exactly. */
+    private static Fraction decimal(String literal) {
+        BigDecimal value = new BigDecimal(literal.endsWith(".") ? literal + "0" : literal);
+        if (value.scale() <= 0) {
+            return Fraction.of(value.toBigIntegerExact(), BigInteger.ONE);
+        }
+        return Fraction.of(value.unscaledValue(), BigInteger.TEN.pow(value.scale()));
+    }
+
     private static int significantDigits(String literal) {
-        String digits = literal.replace(".", "").replaceFirst("^0+", "");
-        return Math.max(1, digits.length());
+        String digits = literal.replace(".", "");
+        int leadingZeros = 0;
+        while (leadingZeros < digits.length() && digits.charAt(leadingZeros) == '0') {
+            leadingZeros++;
+        }
+        return Math.max(1, digits.length() - leadingZeros);
     }
 
     /** The digits under {@code \overline{..}} or {@code \bar{..}} right after a decimal, or null. */
@@ -611,7 +628,7 @@ final class ExprParser {
     private static Fraction repeatingDecimal(String literal, String repeating) {
         String whole = literal.contains(".") ? literal.substring(0, literal.indexOf('.')) : literal;
         String fixed = literal.contains(".") ? literal.substring(literal.indexOf('.') + 1) : "";
-        Fraction base = Fraction.parse((whole.isEmpty() ? "0" : whole) + (fixed.isEmpty() ? "" : "." + fixed));
+        Fraction base = decimal((whole.isEmpty() ? "0" : whole) + (fixed.isEmpty() ? "" : "." + fixed));
         BigInteger block = new BigInteger(repeating);
         BigInteger nines = BigInteger.TEN.pow(repeating.length()).subtract(BigInteger.ONE);
         BigInteger shift = BigInteger.TEN.pow(fixed.length());
@@ -713,7 +730,7 @@ final class ExprParser {
             if (close < 0) {
                 throw new Failure("unclosed subscript");
             }
-            String content = s.substring(pos + 1, close).replaceAll("\\s+", "");
+            String content = WHITESPACE.matcher(s.substring(pos + 1, close)).replaceAll("");
             pos = close + 1;
             return "_" + content;
         }

@@ -62,6 +62,8 @@ public final class MathChecker {
 
     private static final Pattern OTHER_CHOICE = Pattern.compile("(?<![A-Za-z\\\\])[A-E](?![A-Za-z])");
 
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
     private MathChecker() {}
 
     /** The final answer of a response, or null when none can be found. */
@@ -117,6 +119,6 @@ public final class MathChecker {
     }
 
     private static String compact(String s) {
-        return s.replaceAll("\\s+", "");
+        return WHITESPACE.matcher(s).replaceAll("");
     }
 }
