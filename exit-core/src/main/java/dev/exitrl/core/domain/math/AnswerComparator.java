@@ -79,6 +79,11 @@ final class AnswerComparator {
         }
         if (ref instanceof ListOf list) {
             List<Expr> items = itemsOfList(pred);
+            if (items == null && pred instanceof SetOp) {
+                // "x < -1 or x > 1" accepts (-\infty, -1) \cup (1, \infty)
+                Expr union = unionOfIntervals(list.items());
+                return union != null && equal(union, pred);
+            }
             return items != null && multisetMatch(list.items(), items);
         }
         if (ref instanceof SetOf set) {
@@ -271,10 +276,17 @@ final class AnswerComparator {
     /** {@code 1 < x <= 2} as {@code (1, 2]}, {@code x > 3} as {@code (3, \infty)}; null for other relations. */
     private static Expr asInterval(Relation r) {
         List<String> ops = r.ops();
+        List<Expr> o = r.operands();
+        if (ops.equals(List.of("!=")) && o.get(0) instanceof Var) {
+            return new SetOp(
+                    "cup",
+                    List.of(
+                            new Group('(', ')', List.of(new Neg(Const.INFINITY), o.get(1))),
+                            new Group('(', ')', List.of(o.get(1), Const.INFINITY))));
+        }
         if (!ops.stream().allMatch(op -> op.equals("<") || op.equals("<="))) {
             return null;
         }
-        List<Expr> o = r.operands();
         if (ops.size() == 2 && o.get(1) instanceof Var) {
             return new Group(
                     ops.get(0).equals("<") ? '(' : '[',
@@ -288,6 +300,19 @@ final class AnswerComparator {
             return new Group(ops.get(0).equals("<") ? '(' : '[', ')', List.of(o.get(0), Const.INFINITY));
         }
         return null;
+    }
+
+    /** The union of the intervals of a list of one-variable inequalities, or null when an item is not one. */
+    private static Expr unionOfIntervals(List<Expr> items) {
+        List<Expr> parts = new ArrayList<>();
+        for (Expr item : items) {
+            Expr interval = item instanceof Relation r ? asInterval(canonical(r)) : null;
+            if (!(interval instanceof Group)) {
+                return null;
+            }
+            parts.add(interval);
+        }
+        return new SetOp("cup", List.copyOf(parts));
     }
 
     // ------------------------------------------------------------------------------------------ values

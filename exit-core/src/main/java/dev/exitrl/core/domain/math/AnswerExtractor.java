@@ -86,7 +86,7 @@ final class AnswerExtractor {
             }
             saw = true;
             String content = boxArgument(text, at + command.length());
-            if (content != null) {
+            if (content != null && !content.isBlank()) {
                 return new BoxSearch(content, true);
             }
             from = at - 1;

@@ -20,8 +20,13 @@ final class AnswerNormaliser {
     private static final Pattern DEGREES = Pattern.compile("\\^\\s*\\{?\\s*\\\\circ\\s*\\}?|\\\\circ|°|\\\\degree");
     private static final Pattern SPACES = Pattern.compile("(?<!\\\\)\\\\(?:quad|qquad|;|:|,|!| )|~");
     private static final Pattern THOUSANDS = Pattern.compile("[-+]?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?");
-    private static final Pattern TRAILING_WORDS = Pattern.compile(
-            "^(.*?[\\d})π|]|.*?\\\\pi|.*?\\\\infty)\\s+[a-zA-Z]{2,}(?:\\s+[a-zA-Z]{2,})*(?:\\^\\{?\\d\\}?)?$");
+    /** A unit word, with a power and a "per" part: {@code apples}, {@code cm^2}, {@code mol^{-1}}, {@code m/s}. */
+    private static final String UNIT_WORD =
+            "(?:[a-zA-Z]{2,}|[a-zA-Z](?=/))(?:\\^\\{?-?\\d\\}?)?(?:/[a-zA-Z]+(?:\\^\\{?-?\\d\\}?)?)?";
+
+    private static final Pattern SPACED_THOUSANDS = Pattern.compile("[-+]?\\d{1,3}(?: \\d{3})+(?:\\.\\d+)?");
+    private static final Pattern TRAILING_WORDS =
+            Pattern.compile("^(.*?[\\d})π|]|.*?\\\\pi|.*?\\\\infty)(?:\\s+" + UNIT_WORD + ")+$");
     private static final Pattern TRAILING_UNIT = Pattern.compile(
             "^(.*?[\\d})|])(?:\\s*(?:cm|mm|km|in|ft|yd|mi|kg|mg|lb|lbs|oz|ml|mL|sec|min|hr|hrs|mph|kph|units?)"
                     + "|\\s+(?:m|g|l|L|s|h))(?:\\^\\{?\\d\\}?)?$");
@@ -138,6 +143,9 @@ final class AnswerNormaliser {
 
     /** {@code 1,234,567} as a whole number (not in a list or a tuple, where the comma separates items). */
     private static String joinThousands(String s) {
+        if (SPACED_THOUSANDS.matcher(s).matches()) {
+            return s.replace(" ", ""); // 1 000 000
+        }
         Matcher m = THOUSANDS.matcher(s);
         if (m.lookingAt() && s.indexOf(',', m.end()) < 0 && (m.end() == s.length() || !isDigit(s, m.end()))) {
             return m.group().replace(",", "") + s.substring(m.end());

@@ -43,7 +43,8 @@ import java.util.regex.Pattern;
  *       one-element set, never a list of candidates.
  *   <li>{@code a \pm b} expands to the list {@code a + b, a - b}.
  *   <li>Multiple choice: a reference that is a single letter A-E (optionally in parentheses) accepts a prediction
- *       that starts with that letter as its own token ({@code (C)}, {@code \text{(C)} 12}, {@code C) 12}).
+ *       that starts with that letter as its own token ({@code (C)}, {@code \text{(C)} 12}, {@code C) 12}) and names
+ *       no other letter; a reference {@code (C) 12} accepts that letter or the value 12.
  *   <li>Text: equal after lower-casing and removing spaces.
  * </ul>
  *
@@ -53,16 +54,27 @@ import java.util.regex.Pattern;
  * factorials at 2000!. Nothing here throws on model output.
  */
 public final class MathChecker {
-    /** The time budget of one {@link #equivalent} call. */
-    public static final long TIME_LIMIT_MILLIS = 200;
+    /**
+     * The time budget of one {@link #equivalent} call. Typical checks take well under a millisecond; the budget only
+     * stops pathological input, and is generous so that a GC pause on a busy machine does not turn a right answer
+     * wrong (math-verify's default is 5 s).
+     */
+    public static final long TIME_LIMIT_MILLIS = 1_000;
 
     private static final Pattern CHOICE = Pattern.compile("\\(?([A-E])\\)?");
     private static final Pattern CHOICE_PREDICTION =
             Pattern.compile("\\(?([A-E])(?:\\)|(?=[\\s.:,]|$)).*", Pattern.DOTALL);
 
+    private static final Pattern CHOICE_WITH_VALUE = Pattern.compile("\\(([A-E])\\)\\s*(\\S.*)", Pattern.DOTALL);
     private static final Pattern OTHER_CHOICE = Pattern.compile("(?<![A-Za-z\\\\])[A-E](?![A-Za-z])");
 
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
+    static {
+        // load and initialise every class of the checker outside any budget, so that the first real check of a
+        // JVM is not the one that pays for class loading
+        equivalent("x = \\frac{1}{2}\\sqrt{3} + (1, 2]", "\\frac{\\sqrt3}{2} + x", 60_000);
+    }
 
     private MathChecker() {}
 
@@ -82,10 +94,14 @@ public final class MathChecker {
 
     /** True when {@code predicted} states the answer {@code reference}; false on anything unreadable or too slow. */
     public static boolean equivalent(String predicted, String reference) {
+        return equivalent(predicted, reference, TIME_LIMIT_MILLIS);
+    }
+
+    private static boolean equivalent(String predicted, String reference, long timeLimitMillis) {
         if (predicted == null || reference == null) {
             return false;
         }
-        CheckBudget budget = CheckBudget.ofMillis(TIME_LIMIT_MILLIS);
+        CheckBudget budget = CheckBudget.ofMillis(timeLimitMillis);
         try {
             String p = AnswerNormaliser.normalise(cap(predicted));
             String r = AnswerNormaliser.normalise(cap(reference));
@@ -96,13 +112,19 @@ public final class MathChecker {
                 return true;
             }
             Matcher choice = CHOICE.matcher(r);
-            if (choice.matches()) {
+            Matcher choiceWithValue = CHOICE_WITH_VALUE.matcher(r);
+            if (choice.matches() || choiceWithValue.matches()) {
+                String letter = choice.matches() ? choice.group(1) : choiceWithValue.group(1);
                 Matcher predictedChoice = CHOICE_PREDICTION.matcher(p);
                 if (predictedChoice.matches()) {
                     // "(C) or (D)" names two choices: a hedge, not an answer
                     String rest = p.substring(predictedChoice.end(1));
-                    return predictedChoice.group(1).equals(choice.group(1))
+                    return predictedChoice.group(1).equals(letter)
                             && !OTHER_CHOICE.matcher(rest).find();
+                }
+                if (choiceWithValue.matches()) {
+                    // the reference "(C) 12" also accepts the value 12 on its own
+                    r = choiceWithValue.group(2);
                 }
             }
             Expr ref = ExprParser.parse(r, budget);
