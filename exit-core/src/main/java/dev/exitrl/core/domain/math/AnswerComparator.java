@@ -69,10 +69,12 @@ final class AnswerComparator {
             }
         }
         if (!(ref instanceof Relation) && pred instanceof Relation p && isAssignment(p)) {
-            // "x = 3" answers 3: read the right-hand side (or the left one when the right is the lone variable)
-            Expr left = p.operands().get(0);
-            Expr right = p.operands().get(1);
-            return equal(ref, right instanceof Var && !(left instanceof Var) ? left : right);
+            // "x = 3" answers 3: read the right-hand side (or the left one when the right is the lone variable);
+            // a side without variables must be the answer too, so "1 = 5" is no way to state 5
+            boolean swap = p.operands().get(1) instanceof Var && !(p.operands().get(0) instanceof Var);
+            Expr answer = p.operands().get(swap ? 0 : 1);
+            Expr other = p.operands().get(swap ? 1 : 0);
+            return equal(ref, answer) && (contains(other, Var.class) || equal(ref, other));
         }
         if (ref instanceof Text t) {
             return pred instanceof Text pt && compact(t.text()).equals(compact(pt.text()));

@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  *       |p| &lt; 40, q &lt; 8, both signs), exactly where both sides are rational there, at least 3 points defined
  *       on both sides. Variables must have the same names.
  *   <li>Equations: a prediction {@code x = 3} (or {@code 3 = x}) is read as its other side when the reference is not
- *       a relation; a reference {@code x = 3} accepts {@code 3}. Two relations compare after flipping {@code >}
+ *       a relation (a side without variables must equal the reference too: {@code 2^{10} = 1024} states 1024,
+ *       {@code 1 = 5} does not state 5); a reference {@code x = 3} accepts {@code 3}. Two relations compare after flipping {@code >}
  *       into {@code <}: same lone variable on the left of {@code =}: the right sides; otherwise {@code lhs - rhs}
  *       equal or proportional (by a positive constant for inequalities).
  *   <li>A reference inequality in one variable ({@code 1 < x \le 2}, {@code x > 3}) accepts the interval
