@@ -157,21 +157,20 @@ record Numeric(Fraction exact, double re, double im) {
         return x.pow(n).equals(value) ? x : null;
     }
 
+    /** An approximate integer power: {@code Math.pow} for reals, repeated products or {@code exp(n log z)} else. */
     private Numeric integerPow(int n) {
-        if (Math.abs(n) > 64) {
-            Numeric logPower = approx(n, 0).multiply(log()).exp();
-            return logPower;
+        if (im == 0) {
+            return approx(Math.pow(re, n), 0);
         }
+        if (Math.abs(n) > 64) {
+            return approx(n, 0).multiply(log()).exp();
+        }
+        Numeric base = n < 0 ? approx(1, 0).divide(approx(re, im)) : approx(re, im);
         Numeric result = approx(1, 0);
-        Numeric base = n < 0 ? ONE.divideApprox(this) : approx(re, im);
         for (int k = 0; k < Math.abs(n); k++) {
             result = result.multiply(base);
         }
         return result;
-    }
-
-    private Numeric divideApprox(Numeric o) {
-        return approx(re, im).divide(approx(o.re, o.im));
     }
 
     Numeric sqrt() {
