@@ -164,7 +164,7 @@ final class AnswerExtractor {
             while (end < limit && text.charAt(end) != '\n') {
                 end++;
             }
-            String rest = text.substring(start, end).strip();
+            String rest = afterLastIs(firstSentence(text.substring(start, end).strip()));
             String math = firstMathSpan(rest);
             String candidate = trimSentenceEnd(math != null ? math : rest);
             boolean labelled = matches.get(k)[1] == 1;
@@ -173,6 +173,32 @@ final class AnswerExtractor {
             }
         }
         return null;
+    }
+
+    /** Up to the first full stop that ends a sentence ({@code ". "}, not the point of {@code 2.5}). */
+    private static String firstSentence(String s) {
+        for (int i = 0; i + 1 < s.length(); i++) {
+            if (s.charAt(i) == '.' && Character.isWhitespace(s.charAt(i + 1)) && dollarsBalanced(s, i)) {
+                return s.substring(0, i);
+            }
+        }
+        return s;
+    }
+
+    private static boolean dollarsBalanced(String s, int end) {
+        int dollars = 0;
+        for (int i = 0; i < end; i++) {
+            if (s.charAt(i) == '$') {
+                dollars++;
+            }
+        }
+        return dollars % 2 == 0;
+    }
+
+    /** "Answer: the volume of $V$ is 120" states 120: what follows the last " is ", when there is one. */
+    private static String afterLastIs(String sentence) {
+        int is = sentence.lastIndexOf(" is ");
+        return is < 0 ? sentence : sentence.substring(is + 4).strip();
     }
 
     /**

@@ -33,6 +33,7 @@ final class AnswerNormaliser {
     private static final Pattern ROOT_SIGN = Pattern.compile("\u221a\\s*(\\d+|[a-zA-Z])");
     private static final Pattern THIN_SPACE_SEPARATOR = Pattern.compile("(?<=\\d)\\\\,(?=\\d{3})");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Pattern TIMES_LETTER = Pattern.compile("(\\d)\\s*[xX]\\s*10\\s*\\^");
     private static final Pattern SPACE_AROUND_CARET = Pattern.compile(" ?\\^ ?");
     private static final Pattern ENDS_WITH_LETTER = Pattern.compile("[a-zA-Z]\\s*$");
     private static final List<String[]> UNICODE = List.of(
@@ -83,8 +84,10 @@ final class AnswerNormaliser {
         s = DEGREES.matcher(s).replaceAll(" ");
         // \, between digits is a thousands separator (1\,000); elsewhere it is a thin space
         s = THIN_SPACE_SEPARATOR.matcher(s).replaceAll("");
+        s = s.replace("\\!", ""); // a negative thin space, as in 10,\!000
         s = SPACES.matcher(s).replaceAll(" ");
         s = s.replace("\\%", "%");
+        s = TIMES_LETTER.matcher(s).replaceAll("$1\\\\times 10^"); // 1.5 x 10^3
         s = unwrapWrappers(s);
         s = SPACE_AROUND_CARET
                 .matcher(WHITESPACE.matcher(s).replaceAll(" "))

@@ -87,6 +87,13 @@ record Numeric(Fraction exact, double re, double im) {
         if (re == 0 && im == 0) {
             return e.re > 0 ? ZERO : approx(Double.NaN, Double.NaN);
         }
+        if (im == 0 && re < 0 && e.isExact() && e.exact.denominator().testBit(0)) {
+            // an odd root of a negative real is real, as in school algebra: (-8)^{2/3} = 4, so x^{2/3} = \sqrt[3]{x}^2
+            double magnitude = Math.pow(
+                    -re,
+                    e.exact.numerator().doubleValue() / e.exact.denominator().doubleValue());
+            return approx(e.exact.numerator().testBit(0) ? -magnitude : magnitude, 0);
+        }
         return e.multiply(log()).exp();
     }
 
