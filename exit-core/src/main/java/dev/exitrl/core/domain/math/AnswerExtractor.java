@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>the last balanced {@code \boxed{...}} or {@code \fbox{...}} (nested braces allowed; {@code \boxed 5} too). A
  *       response whose only boxes are unbalanced was cut off: it has no answer, whatever else it says;
- *   <li>the last "final answer" phrasing ({@code The final answer is $5$}, {@code **Answer:** 5}): the rest of that
- *       line, or the first math span on it;
+ *   <li>the last "final answer" phrasing ({@code The final answer is $5$}, {@code **Answer:** 5}): its first
+ *       sentence, from the last " is " on if it has one ({@code Answer: the volume is 120. I hope...} gives 120),
+ *       or the first math span in it; after an unlabelled "the answer is", plain words do not count as an answer;
  *   <li>the last LaTeX math span ({@code $...$}, {@code $$...$$}, {@code \[...\]}, {@code \(...\)});
  *   <li>the last number on the last non-blank line ({@code ... so she has 12 apples.}).
  * </ol>

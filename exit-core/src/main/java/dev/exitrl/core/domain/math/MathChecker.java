@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  *   <li>Percentages: {@code 50\%} equals both 50 and 0.5.
  *   <li>Expressions with variables: equal when they agree at 6 deterministic random points (rationals p/q with
  *       |p| &lt; 40, q &lt; 8, both signs), exactly where both sides are rational there, at least 3 points defined
- *       on both sides. Variables must have the same names.
+ *       on both sides. Variables must have the same names. Odd roots of negative reals are real
+ *       ({@code x^{2/3} = \sqrt[3]{x}^2}); other powers and roots take the principal complex branch.
  *   <li>Equations: a prediction {@code x = 3} (or {@code 3 = x}) is read as its other side when the reference is not
  *       a relation (a side without variables must equal the reference too: {@code 2^{10} = 1024} states 1024,
  *       {@code 1 = 5} does not state 5); a reference {@code x = 3} accepts {@code 3}. Two relations compare after flipping {@code >}
