@@ -34,9 +34,9 @@ import java.util.regex.Pattern;
  *       ({@code x^{2/3} = \sqrt[3]{x}^2}); other powers and roots take the principal complex branch.
  *   <li>Equations: a prediction {@code x = 3} (or {@code 3 = x}) is read as its other side when the reference is not
  *       a relation (a side without variables must equal the reference too: {@code 2^{10} = 1024} states 1024,
- *       {@code 1 = 5} does not state 5); a reference {@code x = 3} accepts {@code 3}. Two relations compare after flipping {@code >}
- *       into {@code <}: same lone variable on the left of {@code =}: the right sides; otherwise {@code lhs - rhs}
- *       equal or proportional (by a positive constant for inequalities).
+ *       {@code 1 = 5} does not state 5); a reference {@code x = 3} accepts {@code 3}. Two relations compare after
+ *       flipping {@code >} into {@code <}: same lone variable on the left of {@code =}: the right sides; otherwise
+ *       {@code lhs - rhs} equal or proportional (by a positive constant for inequalities).
  *   <li>A reference inequality in one variable ({@code 1 < x \le 2}, {@code x > 3}) accepts the interval
  *       ({@code (1, 2]}, {@code (3, \infty)}); a reference interval does not accept an inequality.
  *   <li>Tuples, intervals and vectors: same brackets, same length, equal in order (a column or row matrix equals a
