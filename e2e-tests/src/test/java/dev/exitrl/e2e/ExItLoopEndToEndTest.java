@@ -76,7 +76,7 @@ class ExItLoopEndToEndTest {
                         "--exit.trainer.device=cpu",
                         "--exit.trainer.checkpoint-dir=" + work.resolve("checkpoints"),
                         "--exit.trainer.poll-interval=PT1S",
-                        "--exit.trainer.warm-start.steps=150"));
+                        "--exit.trainer.warm-start.steps=40"));
         rollout = ServiceProcess.start(
                 root,
                 "rollout-service",
