@@ -131,6 +131,8 @@ public class InitialPolicies {
                 "|",
                 "model=" + source.name(),
                 "domain=" + domain.id() + "@" + domain.version(),
+                // Prompts can change without a version bump: a few rendered demonstrations pin the text.
+                "sample=" + sha256(demonstrationSample(domain, config.seed())),
                 "seed=" + config.seed(),
                 "warmStart=" + warm,
                 warm
@@ -147,6 +149,14 @@ public class InitialPolicies {
                 + config.seed() + (warm ? "-warm" : "-cold");
         return readable.replaceAll("[^A-Za-z0-9._-]", "_") + "-"
                 + sha256(identity).substring(0, 12);
+    }
+
+    private static String demonstrationSample(Domain domain, long seed) {
+        StringBuilder text = new StringBuilder();
+        for (Demonstration d : domain.demonstrations(seed, 6)) {
+            text.append(d.prompt()).append('\u0000').append(d.response()).append('\u0000');
+        }
+        return text.toString();
     }
 
     private void build(ModelSource source, Domain domain, long seed, boolean warm, Path out) throws IOException {
