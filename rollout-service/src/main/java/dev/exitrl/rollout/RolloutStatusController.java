@@ -1,20 +1,34 @@
 package dev.exitrl.rollout;
 
+import dev.exitrl.rollout.worker.PolicyHolders;
+import java.util.Map;
+import java.util.UUID;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** What this worker is configured to do; the worker loop itself arrives with the rollout issue. */
+/** What this worker is configured to do, and which policy version it generates with per experiment. */
 @RestController
 @RequestMapping("/api/rollouts")
 class RolloutStatusController {
     private final RolloutProperties properties;
+    private final PolicyHolders policies;
 
-    RolloutStatusController(RolloutProperties properties) {
+    RolloutStatusController(RolloutProperties properties, PolicyHolders policies) {
         this.properties = properties;
+        this.policies = policies;
     }
 
-    record Status(String workerId, String device, int leaseBatchSize, String taskServiceUrl) {}
+    record Status(
+            String workerId,
+            String device,
+            int leaseBatchSize,
+            String taskServiceUrl,
+            boolean workerEnabled,
+            int maxNewTokens,
+            double temperature,
+            double topP,
+            Map<UUID, Long> policyVersions) {}
 
     @GetMapping("/status")
     Status status() {
@@ -22,6 +36,11 @@ class RolloutStatusController {
                 properties.workerId(),
                 properties.device(),
                 properties.leaseBatchSize(),
-                properties.taskServiceUrl().toString());
+                properties.taskServiceUrl().toString(),
+                properties.workerEnabled(),
+                properties.maxNewTokens(),
+                properties.temperature(),
+                properties.topP(),
+                policies.versions());
     }
 }

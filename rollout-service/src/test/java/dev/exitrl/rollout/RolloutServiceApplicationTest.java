@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// No worker loops: on a shared machine another task-service may answer at the default URL.
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "exit.rollout.worker-enabled=false")
 class RolloutServiceApplicationTest {
     @LocalServerPort
     int port;
@@ -24,7 +27,11 @@ class RolloutServiceApplicationTest {
 
     @Test
     void statusShowsTheBoundConfiguration() {
-        assertThat(get("/api/rollouts/status")).contains("\"device\":\"auto\"").contains("\"leaseBatchSize\":16");
+        assertThat(get("/api/rollouts/status"))
+                .contains("\"device\":\"auto\"")
+                .contains("\"leaseBatchSize\":16")
+                .contains("\"maxNewTokens\":256")
+                .contains("\"policyVersions\":{}");
     }
 
     private String get(String path) {

@@ -33,6 +33,20 @@ public record BufferStats(
 
     public record DepthCount(int depth, long count) {}
 
-    /** Lease slots served under one policy version and the mean depth of their instances. */
-    public record SampledDepth(long policyVersion, long count, double meanDepth) {}
+    /**
+     * The curriculum under one policy version (what the paper's depth plots show).
+     *
+     * @param count              lease slots served under the version
+     * @param meanDepth          mean depth of their instances
+     * @param maxDepth           deepest instance served
+     * @param fromBufferShare    share of slots drawn from the buffer (the rest are base tasks)
+     * @param instancesTrainedOn distinct instances of the version's groups that the trainer consumed
+     */
+    public record SampledDepth(
+            long policyVersion,
+            long count,
+            double meanDepth,
+            int maxDepth,
+            double fromBufferShare,
+            long instancesTrainedOn) {}
 }

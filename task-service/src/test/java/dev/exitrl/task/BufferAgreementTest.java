@@ -7,6 +7,8 @@ import dev.exitrl.core.buffer.Expansion;
 import dev.exitrl.core.buffer.InMemoryBuffer;
 import dev.exitrl.core.buffer.LearnabilityScore;
 import dev.exitrl.core.domain.TaskJson;
+import dev.exitrl.core.reward.RewardMode;
+import dev.exitrl.core.reward.Rewards;
 import dev.exitrl.core.sampling.Candidate;
 import dev.exitrl.core.sampling.SoftmaxSampler;
 import dev.exitrl.core.task.Group;
@@ -14,12 +16,18 @@ import dev.exitrl.core.task.PolicyVersion;
 import dev.exitrl.core.task.Rollout;
 import dev.exitrl.core.task.StepKind;
 import dev.exitrl.core.task.TaskInstance;
+import dev.exitrl.taskapi.GenerateTasks;
+import dev.exitrl.taskapi.LeaseRequest;
+import dev.exitrl.taskapi.RolloutRecord;
+import dev.exitrl.taskapi.SubmitGroup;
+import dev.exitrl.taskapi.TaskSpaceClient;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,53 +35,59 @@ import org.junit.jupiter.api.Test;
  * that exit-core's sampler defines.
  */
 class BufferAgreementTest extends TaskServiceTestBase {
+    TaskSpaceClient client;
+
+    @BeforeEach
+    void typedClient() {
+        client = api.client;
+    }
 
     @Test
     void postgresBufferMatchesTheInMemoryReferenceGroupByGroup() {
-        UUID id = api.runningExperiment("""
+        UUID id = api.running("""
                 {"domain":"countdown","preset":"exit","rolloutsPerPrompt":4,"bufferCapacity":12,"bufferMinSize":3,
                  "selectProbability":0.7,"childPolicy":"all","seed":5}""");
-        api.ok(
-                "/api/experiments/" + id + "/base-tasks/generate",
-                Map.of("seed", 9, "difficulty", 1, "trainCount", 30, "testCount", 0));
+        client.generateTasks(id, new GenerateTasks(9, 1, 30, 0));
         var reference = new InMemoryBuffer(12);
         var random = new SplittableRandom(2024);
-        double[] grid = {0, 0.25, 0.5, 0.75, 1};
         int compared = 0;
+        int revisions = 0;
+        int scoredByRewards = 0;
         for (int step = 0; step < 150; step++) {
-            var lease = api.ok("/api/experiments/" + id + "/leases", Map.of("workerId", "w", "size", 1));
-            var slot = lease.get("slots").get(0);
-            var parent = TaskInstance.of(
-                    TaskJson.baseTaskFromTree(slot.get("baseTask")).ref(),
-                    TaskJson.historyFromTree(slot.get("history")));
+            var lease = client.lease(id, new LeaseRequest("w", 1, null));
+            var slot = lease.slots().get(0);
+            var parent = TaskInstance.of(slot.baseTask().ref(), slot.history());
+            // The reference's own view of the parent: nothing to revise at depth 0, else the quality of the
+            // response being revised (this test's verifier gives equal responses equal qualities).
+            Double parentQuality = slot.history().isEmpty()
+                    ? null
+                    : qualityOf(slot.history().latest().response());
+            assertThat(slot.parentQuality())
+                    .as("parent quality at group %d", step)
+                    .isEqualTo(parentQuality);
+            assertThat(slot.rewardMode()).isEqualTo(RewardMode.IMPROVEMENT); // countdown's default
             var rollouts = new ArrayList<Rollout>();
-            var submitted = new ArrayList<Map<String, Object>>();
+            var submitted = new ArrayList<RolloutRecord>();
             for (int i = 0; i < 4; i++) {
-                double q = grid[random.nextInt(grid.length)];
                 String response = "Answer: " + random.nextInt(6); // small vocabulary: duplicate children happen
-                rollouts.add(new Rollout(parent.answeredWith(response, null), q, q));
-                submitted.add(Map.of("response", response, "quality", q, "reward", q));
+                double q = qualityOf(response);
+                double reward = Rewards.reward(
+                        RewardMode.IMPROVEMENT, slot.stepKind(), parentQuality == null ? 0 : parentQuality, q);
+                rollouts.add(new Rollout(parent.answeredWith(response, null), q, reward));
+                submitted.add(new RolloutRecord(response, q, reward, null, null, null, null, null));
             }
-            var outcome = api.ok(
-                    "/api/experiments/" + id + "/groups",
-                    Map.of(
-                            "idempotencyKey",
-                            "g" + step,
-                            "leaseId",
-                            lease.get("leaseId").asString(),
-                            "slot",
-                            0,
-                            "policyVersion",
-                            0,
-                            "prompt",
-                            "p",
-                            "rollouts",
-                            submitted));
+            var outcome = client.submitGroup(
+                    id, new SubmitGroup("g" + step, lease.leaseId(), 0, 0, slot.prompt(), null, submitted));
 
-            var group = new Group(
-                    parent, StepKind.valueOf(slot.get("stepKind").asString()), PolicyVersion.INITIAL, rollouts);
-            double score = LearnabilityScore.of(group.qualities());
-            assertThat(outcome.get("score").asDouble()).isEqualTo(score);
+            var group = new Group(parent, slot.stepKind(), PolicyVersion.INITIAL, rollouts);
+            double score = LearnabilityScore.of(group); // S = var(rewards)
+            assertThat(outcome.score()).as("score of group %d", step).isEqualTo(score);
+            if (slot.stepKind() != StepKind.SOLVE) {
+                revisions++;
+            }
+            if (score != LearnabilityScore.of(group.qualities())) {
+                scoredByRewards++;
+            }
             reference.update(parent, score, Expansion.children(group, ChildPolicy.ALL, random), 0);
 
             assertThat(postgresBuffer(id)).as("buffer after group %d", step).isEqualTo(referenceBuffer(reference));
@@ -81,42 +95,38 @@ class BufferAgreementTest extends TaskServiceTestBase {
         }
         assertThat(compared).isEqualTo(150);
         assertThat(reference.size()).isEqualTo(12); // the comparison ran through a full buffer with evictions
+        assertThat(revisions).as("revision steps replayed").isPositive();
+        // ...and through groups whose score of rewards differs from a score of qualities.
+        assertThat(scoredByRewards).isPositive();
+    }
+
+    /** This test's verifier: {@code "Answer: k"} has quality {@code k / 4}, capped at 1. */
+    private static double qualityOf(String response) {
+        int k = Integer.parseInt(response.substring("Answer: ".length()));
+        return Math.min(1, k / 4.0);
     }
 
     @Test
     void leaseFrequenciesFollowTheSoftmaxSampler() {
-        UUID id = api.runningExperiment("""
+        UUID id = api.running("""
                 {"domain":"countdown","preset":"exit","rolloutsPerPrompt":4,"bufferCapacity":6,"bufferMinSize":1,
                  "selectProbability":1.0,"kappa":10,"seed":8}""");
-        api.ok(
-                "/api/experiments/" + id + "/base-tasks/generate",
-                Map.of("seed", 10, "difficulty", 1, "trainCount", 6, "testCount", 0));
-        // Six base tasks, each rolled out once with a different spread of qualities: scores 0 .. 0.25.
+        client.generateTasks(id, new GenerateTasks(10, 1, 6, 0));
+        // Six base tasks, each rolled out once with a different spread of qualities. SOLVE steps (reward =
+        // quality), so the scores are the variances of these: 0, 0.1875, 0.25, 0.125, 0.078125, 0.046875.
         double[][] qualities = {
             {0, 0, 0, 0}, {0, 0, 0, 1}, {0, 0, 1, 1}, {0, 0.5, 0.5, 1}, {0, 0.25, 0.5, 0.75}, {1, 1, 1, 0.5}
         };
-        var lease = api.ok("/api/experiments/" + id + "/leases", Map.of("workerId", "w", "size", 6));
-        assertThat(lease.get("slots").size()).isEqualTo(6);
+        var lease = client.lease(id, new LeaseRequest("w", 6, null));
+        assertThat(lease.slots()).hasSize(6);
         for (int i = 0; i < 6; i++) {
-            var rollouts = new ArrayList<Map<String, Object>>();
+            var slot = lease.slots().get(i);
+            assertThat(slot.stepKind()).isEqualTo(StepKind.SOLVE);
+            var rollouts = new ArrayList<RolloutRecord>();
             for (double q : qualities[i]) {
-                rollouts.add(Map.of("response", "same", "quality", q, "reward", q));
+                rollouts.add(TaskSpaceApi.rollout(slot, "same", q));
             }
-            api.ok(
-                    "/api/experiments/" + id + "/groups",
-                    Map.of(
-                            "idempotencyKey",
-                            "s" + i,
-                            "leaseId",
-                            lease.get("leaseId").asString(),
-                            "slot",
-                            i,
-                            "policyVersion",
-                            0,
-                            "prompt",
-                            "p",
-                            "rollouts",
-                            rollouts));
+            client.submitGroup(id, TaskSpaceApi.group("s" + i, lease.leaseId(), slot, 0, rollouts));
         }
         // The buffer now holds six items (each parent has one child "same"; the top-6 rule keeps six).
         var items = jdbc.sql(
@@ -131,10 +141,9 @@ class BufferAgreementTest extends TaskServiceTestBase {
         int draws = 2000;
         var counts = new HashMap<Long, Integer>();
         for (int i = 0; i < draws; i++) {
-            var one = api.ok("/api/experiments/" + id + "/leases", Map.of("workerId", "w", "size", 1));
-            counts.merge(one.get("slots").get(0).get("instanceId").asLong(), 1, Integer::sum);
-            api.delete(
-                    "/api/experiments/" + id + "/leases/" + one.get("leaseId").asString());
+            var one = client.lease(id, new LeaseRequest("w", 1, null));
+            counts.merge(one.slots().get(0).instanceId(), 1, Integer::sum);
+            client.releaseLease(id, one.leaseId());
         }
         double chiSquare = 0;
         for (int i = 0; i < items.size(); i++) {

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.exitrl.task.space.BufferIndexes;
 import dev.exitrl.task.space.ExperimentLocks;
+import dev.exitrl.taskapi.GenerateTasks;
+import dev.exitrl.taskapi.LeaseRequest;
+import dev.exitrl.taskapi.RolloutRecord;
+import dev.exitrl.taskapi.TaskSpaceClient;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -41,12 +44,10 @@ class ConcurrentWorkersTest extends TaskServiceTestBase {
 
     @Test
     void eightWorkersLeaseAndSubmitConcurrently() throws Exception {
-        UUID id = api.runningExperiment("""
+        UUID id = api.running("""
                 {"domain":"countdown","preset":"exit","rolloutsPerPrompt":4,"bufferCapacity":%d,"bufferMinSize":8,
                  "selectProbability":0.6,"seed":3}""".formatted(CAPACITY));
-        api.ok(
-                "/api/experiments/" + id + "/base-tasks/generate",
-                Map.of("seed", 12, "difficulty", 2, "trainCount", 200, "testCount", 0));
+        api.client.generateTasks(id, new GenerateTasks(12, 2, 200, 0));
 
         var held = new ConcurrentHashMap<Long, String>(); // instance -> worker, while the test knows it is leased
         var doubleLeases = new CopyOnWriteArrayList<String>();
@@ -60,59 +61,44 @@ class ConcurrentWorkersTest extends TaskServiceTestBase {
             String worker = "worker-" + w;
             var random = new SplittableRandom(w);
             futures.add(pool.submit(() -> {
-                var client = new TaskSpaceApi(port);
+                TaskSpaceClient client = new TaskSpaceApi(port).client;
                 int done = 0;
                 while (done < GROUPS_PER_WORKER) {
-                    var lease = client.ok("/api/experiments/" + id + "/leases", Map.of("workerId", worker, "size", 4));
-                    for (var slot : lease.get("slots")) {
-                        long instance = slot.get("instanceId").asLong();
-                        String previous = held.putIfAbsent(instance, worker);
+                    var lease = client.lease(id, new LeaseRequest(worker, 4, null));
+                    for (var slot : lease.slots()) {
+                        String previous = held.putIfAbsent(slot.instanceId(), worker);
                         if (previous != null) {
-                            doubleLeases.add(instance + " held by " + previous + " leased to " + worker);
+                            doubleLeases.add(slot.instanceId() + " held by " + previous + " leased to " + worker);
                         }
                     }
-                    for (var slot : lease.get("slots")) {
+                    for (var slot : lease.slots()) {
                         if (done >= GROUPS_PER_WORKER) {
-                            held.remove(slot.get("instanceId").asLong(), worker);
+                            held.remove(slot.instanceId(), worker);
                             continue;
                         }
                         String key = worker + "-" + done;
-                        var rollouts = new ArrayList<Map<String, Object>>();
+                        var rollouts = new ArrayList<RolloutRecord>();
                         for (int i = 0; i < 4; i++) {
                             double q = random.nextInt(5) / 4.0;
-                            rollouts.add(
-                                    Map.of("response", "Answer: " + random.nextInt(50), "quality", q, "reward", q));
+                            // the reward the task space derives for the slot (revisions: from the parent's quality)
+                            rollouts.add(TaskSpaceApi.rollout(slot, "Answer: " + random.nextInt(50), q));
                         }
-                        var request = Map.of(
-                                "idempotencyKey",
-                                key,
-                                "leaseId",
-                                lease.get("leaseId").asString(),
-                                "slot",
-                                slot.get("slot").asInt(),
-                                "policyVersion",
-                                0,
-                                "prompt",
-                                "p",
-                                "rollouts",
-                                rollouts);
+                        var request = TaskSpaceApi.group(key, lease.leaseId(), slot, 0, rollouts);
                         // Release our own record before the submit: the service holds the lease until it commits.
-                        held.remove(slot.get("instanceId").asLong(), worker);
-                        var outcome = client.ok("/api/experiments/" + id + "/groups", request);
-                        bufferSizes.add(outcome.get("bufferSize").asInt());
+                        held.remove(slot.instanceId(), worker);
+                        var outcome = client.submitGroup(id, request);
+                        bufferSizes.add(outcome.bufferSize());
                         if (random.nextInt(10) == 0) { // a retried submit (lost response): must change nothing
-                            var replay = client.ok("/api/experiments/" + id + "/groups", request);
-                            assertThat(replay.get("replay").asBoolean()).isTrue();
-                            assertThat(replay.get("groupId").asLong())
-                                    .isEqualTo(outcome.get("groupId").asLong());
+                            var replay = client.submitGroup(id, request);
+                            assertThat(replay.replay()).isTrue();
+                            assertThat(replay.groupId()).isEqualTo(outcome.groupId());
                             retries.incrementAndGet();
                         }
                         submittedKeys.add(key);
                         done++;
                     }
                     if (done >= GROUPS_PER_WORKER) {
-                        client.delete("/api/experiments/" + id + "/leases/"
-                                + lease.get("leaseId").asString());
+                        client.releaseLease(id, lease.leaseId());
                     }
                 }
                 return null;

@@ -18,7 +18,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import org.springframework.web.client.HttpClientErrorException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -58,22 +60,62 @@ public final class TaskSpaceApi {
     public static SubmitGroup group(String key, UUID leaseId, LeaseSlot slot, long policyVersion, double... qualities) {
         var rollouts = new ArrayList<RolloutRecord>();
         for (double q : qualities) {
-            double reward = q >= 0 && q <= 1
-                    ? Rewards.reward(
-                            slot.rewardMode(),
-                            slot.stepKind(),
-                            slot.parentQuality() == null ? 0 : slot.parentQuality(),
-                            q)
-                    : 0;
-            rollouts.add(new RolloutRecord(
-                    "Answer: " + q, q, reward, null, null, new long[] {1, 2}, new float[] {-0.5f, -0.25f}, null));
+            rollouts.add(rollout(slot, "Answer: " + q, q));
         }
+        return group(key, leaseId, slot, policyVersion, rollouts);
+    }
+
+    /** A group of {@code rollouts} for {@code slot}, with the slot's prompt and one prompt token id. */
+    public static SubmitGroup group(
+            String key, UUID leaseId, LeaseSlot slot, long policyVersion, List<RolloutRecord> rollouts) {
         return new SubmitGroup(key, leaseId, slot.slot(), policyVersion, slot.prompt(), new long[] {7}, rollouts);
+    }
+
+    /**
+     * One rollout of {@code slot}: {@code response} verified with {@code quality}, the reward exit-core derives for
+     * the slot (0 for a quality outside [0, 1], which the service must refuse anyway), two token ids and their
+     * log-probs.
+     */
+    public static RolloutRecord rollout(LeaseSlot slot, String response, double quality) {
+        double reward = quality >= 0 && quality <= 1
+                ? Rewards.reward(
+                        slot.rewardMode(),
+                        slot.stepKind(),
+                        slot.parentQuality() == null ? 0 : slot.parentQuality(),
+                        quality)
+                : 0;
+        return new RolloutRecord(
+                response, quality, reward, null, null, new long[] {1, 2}, new float[] {-0.5f, -0.25f}, null);
     }
 
     /** {@link #group} at policy version 0. */
     public static SubmitGroup group(String key, LeaseView lease, int slot, double... qualities) {
         return group(key, lease.leaseId(), lease.slots().get(slot), 0, qualities);
+    }
+
+    /** The 4xx answer of a call that must be refused, as the typed client throws it. */
+    public static HttpClientErrorException refused(Runnable call) {
+        try {
+            call.run();
+        } catch (HttpClientErrorException e) {
+            return e;
+        }
+        throw new AssertionError("expected a 4xx answer, the call succeeded");
+    }
+
+    /** The problem+json body of a refused call. */
+    public JsonNode problem(HttpClientErrorException e) {
+        assertThat(e.getResponseHeaders()).isNotNull();
+        assertThat(String.valueOf(e.getResponseHeaders().getContentType())).startsWith("application/problem+json");
+        return mapper.readTree(e.getResponseBodyAsString());
+    }
+
+    /** The fields a 400 names ({@code errors[].field}), in order. */
+    public List<String> fields(HttpClientErrorException e) {
+        assertThat(e.getStatusCode().value()).as(e.getResponseBodyAsString()).isEqualTo(400);
+        var fields = new ArrayList<String>();
+        problem(e).get("errors").forEach(error -> fields.add(error.get("field").asString()));
+        return fields;
     }
 
     public ObjectMapper mapper() {
@@ -97,25 +139,6 @@ public final class TaskSpaceApi {
 
     public Response get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
-    }
-
-    public Response delete(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE().build());
-    }
-
-    /** POST that must succeed (2xx); returns the body. */
-    public JsonNode ok(String path, Object body) {
-        var response = post(path, body);
-        assertThat(response.status()).as(path + " -> " + response.text()).isBetween(200, 299);
-        return response.body();
-    }
-
-    /** Creates an experiment with the given config fields and starts it; returns its id. */
-    public UUID runningExperiment(String configJson) {
-        var created = ok("/api/experiments", "{\"name\":\"test\",\"config\":" + configJson + "}");
-        UUID id = UUID.fromString(created.get("id").asString());
-        ok("/api/experiments/" + id + "/status", "{\"status\":\"RUNNING\"}");
-        return id;
     }
 
     private Response send(HttpRequest request) {

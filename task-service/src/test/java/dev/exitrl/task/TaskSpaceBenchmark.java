@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.exitrl.core.sampling.Candidate;
 import dev.exitrl.core.sampling.SoftmaxSampler;
+import dev.exitrl.taskapi.GenerateTasks;
+import dev.exitrl.taskapi.LeaseRequest;
+import dev.exitrl.taskapi.RolloutRecord;
+import dev.exitrl.taskapi.SubmitGroup;
+import dev.exitrl.taskapi.SubmitGroups;
 import dev.exitrl.testsupport.TestPostgres;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -48,12 +52,10 @@ class TaskSpaceBenchmark {
             var jdbc = indexed.getBean(JdbcClient.class);
             for (int size : sizes) {
                 var api = new TaskSpaceApi(port(indexed));
-                UUID id = api.runningExperiment("""
+                UUID id = api.running("""
                         {"domain":"countdown","preset":"exit","rolloutsPerPrompt":8,"bufferCapacity":%d,"bufferMinSize":1,
                          "selectProbability":1.0,"seed":1}""".formatted(size));
-                api.ok(
-                        "/api/experiments/" + id + "/base-tasks/generate",
-                        Map.of("seed", 1, "difficulty", 3, "trainCount", 1000, "testCount", 0));
+                api.client.generateTasks(id, new GenerateTasks(1, 3, 1000, 0));
                 long fill = System.nanoTime();
                 fillBuffer(jdbc, id, size);
                 rows.add(new Row("fill buffer in SQL (s)", size, fmt((System.nanoTime() - fill) / 1e9)));
@@ -140,21 +142,18 @@ class TaskSpaceBenchmark {
         double[] ms = new double[count];
         for (int i = 0; i < count; i++) {
             long start = System.nanoTime();
-            var leased = api.ok("/api/experiments/" + id + "/leases", Map.of("workerId", "bench", "size", 128));
+            var leased = api.client.lease(id, new LeaseRequest("bench", 128, null));
             ms[i] = (System.nanoTime() - start) / 1e6;
-            assertThat(leased.get("slots").size()).as("a full lease was timed").isEqualTo(128);
-            String lease = leased.get("leaseId").asString();
-            api.delete("/api/experiments/" + id + "/leases/" + lease);
+            assertThat(leased.slots()).as("a full lease was timed").hasSize(128);
+            api.client.releaseLease(id, leased.leaseId());
         }
         Arrays.sort(ms);
         return ms;
     }
 
     private static void releaseAfter(TaskSpaceApi api, UUID id) {
-        String lease = api.ok("/api/experiments/" + id + "/leases", Map.of("workerId", "bench", "size", 128))
-                .get("leaseId")
-                .asString();
-        api.delete("/api/experiments/" + id + "/leases/" + lease);
+        var lease = api.client.lease(id, new LeaseRequest("bench", 128, null));
+        api.client.releaseLease(id, lease.leaseId());
     }
 
     /**
@@ -193,39 +192,26 @@ class TaskSpaceBenchmark {
                 var random = new SplittableRandom(client);
                 int n = 0;
                 while (n < groupsPerClient) {
-                    var lease =
-                            api.ok("/api/experiments/" + id + "/leases", Map.of("workerId", "c" + client, "size", 8));
-                    var batch = new ArrayList<Map<String, Object>>();
-                    for (var slot : lease.get("slots")) {
-                        var rollouts = new ArrayList<Map<String, Object>>();
+                    var lease = api.client.lease(id, new LeaseRequest("c" + client, 8, null));
+                    var batch = new ArrayList<SubmitGroup>();
+                    for (var slot : lease.slots()) {
+                        var rollouts = new ArrayList<RolloutRecord>();
                         for (int i = 0; i < 8; i++) {
                             double q = random.nextInt(5) / 4.0;
-                            rollouts.add(
-                                    Map.of("response", "Answer: " + random.nextInt(1000), "quality", q, "reward", q));
+                            rollouts.add(TaskSpaceApi.rollout(slot, "Answer: " + random.nextInt(1000), q));
                         }
-                        var group = Map.<String, Object>of(
-                                "idempotencyKey",
-                                "b" + client + "-" + n + "-" + System.nanoTime(),
-                                "leaseId",
-                                lease.get("leaseId").asString(),
-                                "slot",
-                                slot.get("slot").asInt(),
-                                "policyVersion",
-                                0,
-                                "prompt",
-                                "p",
-                                "rollouts",
-                                rollouts);
+                        var group = TaskSpaceApi.group(
+                                "b" + client + "-" + n + "-" + System.nanoTime(), lease.leaseId(), slot, 0, rollouts);
                         if (batched) {
                             batch.add(group);
                         } else {
-                            api.ok("/api/experiments/" + id + "/groups", group);
+                            api.client.submitGroup(id, group);
                         }
                         n++;
                         done.incrementAndGet();
                     }
                     if (batched && !batch.isEmpty()) {
-                        api.ok("/api/experiments/" + id + "/groups/batch", Map.of("groups", batch));
+                        api.client.submitGroups(id, new SubmitGroups(batch));
                     }
                 }
                 return null;

@@ -89,14 +89,20 @@ class BufferViews {
                 .query(Long.class)
                 .single();
         List<BufferStats.SampledDepth> sampled = jdbc.sql("""
-                        SELECT l.policy_version, count(*), avg(t.depth)::float8
+                        SELECT l.policy_version, count(*), avg(t.depth)::float8, max(t.depth),
+                               avg(CASE WHEN s.from_buffer THEN 1.0 ELSE 0.0 END)::float8,
+                               (SELECT count(DISTINCT g.instance_id)
+                                  FROM rollout_group g JOIN training_queue q ON q.group_id = g.id
+                                 WHERE g.experiment_id = l.experiment_id AND g.policy_version = l.policy_version
+                                   AND q.state = 'CONSUMED')
                           FROM lease l
                           JOIN lease_slot s ON s.lease_id = l.id
                           JOIN task_instance t ON t.id = s.instance_id
                          WHERE l.experiment_id = ?
-                         GROUP BY l.policy_version ORDER BY l.policy_version""")
+                         GROUP BY l.experiment_id, l.policy_version ORDER BY l.policy_version""")
                 .param(experimentId)
-                .query((rs, n) -> new BufferStats.SampledDepth(rs.getLong(1), rs.getLong(2), rs.getDouble(3)))
+                .query((rs, n) -> new BufferStats.SampledDepth(
+                        rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getInt(4), rs.getDouble(5), rs.getLong(6)))
                 .list();
         return new BufferStats(
                 buffer.size(),

@@ -1,6 +1,7 @@
 package dev.exitrl.task.evaluation;
 
 import dev.exitrl.core.domain.Split;
+import dev.exitrl.task.web.InvalidRequestException;
 import dev.exitrl.taskapi.CreateEvaluation;
 import dev.exitrl.taskapi.EvaluationSummary;
 import dev.exitrl.taskapi.EvaluationView;
@@ -17,15 +18,20 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** K-step self-improvement evaluations: created and fed by the rollout-service, read by people. */
 @RestController
 class EvaluationController implements EvaluationsApi {
-    private final EvaluationService evaluations;
+    static final int MAX_PLOTTED = 32;
 
-    EvaluationController(EvaluationService evaluations) {
+    private final EvaluationService evaluations;
+    private final EvaluationPlots plots;
+
+    EvaluationController(EvaluationService evaluations, EvaluationPlots plots) {
         this.evaluations = evaluations;
+        this.plots = plots;
     }
 
     @Override
@@ -75,5 +81,57 @@ class EvaluationController implements EvaluationsApi {
         response.setHeader(
                 HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"evaluation-" + evaluationId + ".csv\"");
         evaluations.writeCsv(evaluationId, response.getWriter());
+    }
+
+    /** One evaluation's quality-vs-step plot ({@code svg} or {@code png}). */
+    @GetMapping("/api/evaluations/{evaluationId}/plot.{format}")
+    ResponseEntity<byte[]> plot(@PathVariable UUID evaluationId, @PathVariable String format) {
+        return plotOf(List.of(evaluationId), format);
+    }
+
+    /**
+     * Several evaluations overlaid (the paper's main figure), e.g. one per preset of an ablation:
+     * {@code ?ids=a,b,c}, at most {@value #MAX_PLOTTED}.
+     */
+    @GetMapping("/api/evaluations/plot.{format}")
+    ResponseEntity<byte[]> overlay(@RequestParam List<UUID> ids, @PathVariable String format) {
+        if (ids.isEmpty() || ids.size() > MAX_PLOTTED) {
+            throw new InvalidRequestException("ids", "must name 1 to " + MAX_PLOTTED + " evaluations");
+        }
+        return plotOf(ids, format);
+    }
+
+    /** Every evaluation of an experiment overlaid, oldest first. */
+    @GetMapping("/api/experiments/{experimentId}/evaluations/plot.{format}")
+    ResponseEntity<byte[]> experimentPlot(@PathVariable UUID experimentId, @PathVariable String format) {
+        var ids = evaluations.list(experimentId).stream()
+                .map(EvaluationView::id)
+                .limit(MAX_PLOTTED)
+                .toList();
+        return plotOf(ids, format);
+    }
+
+    private ResponseEntity<byte[]> plotOf(List<UUID> ids, String format) {
+        var parsed = parseFormat(format);
+        var lines = ids.stream()
+                .map(evaluations::summary)
+                .map(summary -> new EvaluationPlots.Line(label(summary.evaluation()), summary))
+                .toList();
+        return ResponseEntity.ok()
+                .header(HttpHeaders.CONTENT_TYPE, parsed.contentType)
+                .body(plots.render(lines, parsed));
+    }
+
+    private static String label(EvaluationView evaluation) {
+        String name = evaluation.label() == null || evaluation.label().isBlank() ? "evaluation" : evaluation.label();
+        return name + " (v" + evaluation.policyVersion() + ")";
+    }
+
+    private static EvaluationPlots.Format parseFormat(String format) {
+        return switch (format) {
+            case "svg" -> EvaluationPlots.Format.SVG;
+            case "png" -> EvaluationPlots.Format.PNG;
+            default -> throw new InvalidRequestException("format", "must be svg or png, was '" + format + "'");
+        };
     }
 }

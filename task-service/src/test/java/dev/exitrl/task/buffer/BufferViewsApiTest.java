@@ -1,8 +1,12 @@
 package dev.exitrl.task.buffer;
 
+import static dev.exitrl.task.TaskSpaceApi.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.exitrl.taskapi.BufferItem;
+import dev.exitrl.taskapi.BufferStats;
+import dev.exitrl.taskapi.Lineage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -31,14 +35,18 @@ class BufferViewsApiTest extends TaskSpaceApiTest {
         long task1 = insertBaseTask(experiment, "t1", "TRAIN");
         long task2 = insertBaseTask(experiment, "t2", "TRAIN");
         r = insertInstance(experiment, task1, null, 0, 0.05, 0.0, false, "SOLVE", "{\"turns\":[]}");
-        c1 = insertInstance(experiment, task1, r, 1, 0.24, 0.5, true, "SOLVE", "{\"turns\":[{\"latest\":\"c1\"}]}");
-        c2 = insertInstance(experiment, task1, r, 1, 0.11, 1.0, true, "SOLVE", "{\"turns\":[{\"latest\":\"c2\"}]}");
-        g1 = insertInstance(experiment, task1, c1, 2, 0.03, 0.0, true, "IMPROVE", "{\"turns\":[{\"latest\":\"g1\"}]}");
-        g2 = insertInstance(experiment, task1, c1, 2, 0.30, null, true, "DIVERGE", "{\"turns\":[{\"latest\":\"g2\"}]}");
-        gg1 = insertInstance(
-                experiment, task1, g1, 3, 0.25, 1.0, true, "IMPROVE", "{\"turns\":[{\"latest\":\"gg1\"}]}");
+        c1 = insertInstance(experiment, task1, r, 1, 0.24, 0.5, true, "SOLVE", latest("c1", 1));
+        c2 = insertInstance(experiment, task1, r, 1, 0.11, 1.0, true, "SOLVE", latest("c2", 1));
+        g1 = insertInstance(experiment, task1, c1, 2, 0.03, 0.0, true, "IMPROVE", latest("g1", 2));
+        g2 = insertInstance(experiment, task1, c1, 2, 0.30, null, true, "DIVERGE", latest("g2", 2));
+        gg1 = insertInstance(experiment, task1, g1, 3, 0.25, 1.0, true, "IMPROVE", latest("gg1", 3));
         r2 = insertInstance(experiment, task2, null, 0, 0.0, 0.0, true, null, "{\"turns\":[]}");
-        r3 = insertInstance(experiment, task2, r2, 1, 0.11, 0.0, true, "SOLVE", "{\"turns\":[{\"latest\":\"r3\"}]}");
+        r3 = insertInstance(experiment, task2, r2, 1, 0.11, 0.0, true, "SOLVE", latest("r3", 1));
+    }
+
+    /** A one-turn history whose latest response is {@code response}, revised {@code iterate} times. */
+    private static String latest(String response, int iterate) {
+        return "{\"turns\":[{\"response\":\"" + response + "\",\"iterate\":" + iterate + "}]}";
     }
 
     @Test
@@ -47,126 +55,130 @@ class BufferViewsApiTest extends TaskSpaceApiTest {
         insertLease(experiment, 0, "COMPLETED", "1 minute", r, r2);
         insertLease(experiment, 1, "ACTIVE", "1 minute", c1, g1, r);
 
-        JsonNode stats = get("/api/experiments/" + experiment + "/buffer/stats").json();
-        assertThat(stats.get("size").asLong()).isEqualTo(7);
-        assertThat(stats.get("capacity").asInt()).isEqualTo(64);
-        assertThat(stats.get("minScore").asDouble()).isEqualTo(0.0);
-        assertThat(stats.get("maxScore").asDouble()).isEqualTo(0.30);
-        assertThat(stats.get("meanScore").asDouble())
-                .isCloseTo((0.24 + 0.11 + 0.03 + 0.30 + 0.25 + 0.0 + 0.11) / 7, within(1e-12));
-        assertThat(stats.get("totalInstances").asLong()).isEqualTo(8);
+        BufferStats stats = client().bufferStats(experiment);
+        assertThat(stats.size()).isEqualTo(7);
+        assertThat(stats.capacity()).isEqualTo(64);
+        assertThat(stats.minScore()).isEqualTo(0.0);
+        assertThat(stats.maxScore()).isEqualTo(0.30);
+        assertThat(stats.meanScore()).isCloseTo((0.24 + 0.11 + 0.03 + 0.30 + 0.25 + 0.0 + 0.11) / 7, within(1e-12));
+        assertThat(stats.totalInstances()).isEqualTo(8);
 
         // Bins of width 0.025: 0.0 -> 0, 0.03 -> 1, 0.11 (x2) -> 4, 0.24 -> 9, and 0.25, 0.30 (the top and
         // above it) -> 9 as well.
-        JsonNode bins = stats.get("scoreHistogram");
-        assertThat(bins.size()).isEqualTo(10);
-        assertThat(counts(bins)).containsExactly(1L, 1L, 0L, 0L, 2L, 0L, 0L, 0L, 0L, 3L);
-        assertThat(bins.get(4).get("lower").asDouble()).isCloseTo(0.1, within(1e-12));
-        assertThat(bins.get(9).get("upper").asDouble()).isEqualTo(0.25);
+        var bins = stats.scoreHistogram();
+        assertThat(bins).hasSize(10);
+        assertThat(bins)
+                .extracting(BufferStats.ScoreBin::count)
+                .containsExactly(1L, 1L, 0L, 0L, 2L, 0L, 0L, 0L, 0L, 3L);
+        assertThat(bins.get(4).lower()).isCloseTo(0.1, within(1e-12));
+        assertThat(bins.get(9).upper()).isEqualTo(0.25);
 
-        JsonNode depths = stats.get("depthHistogram");
-        assertThat(depths.size()).isEqualTo(4);
-        assertThat(depths.get(0).get("depth").asInt()).isZero();
-        assertThat(counts(depths)).containsExactly(1L, 3L, 2L, 1L); // r2; c1 c2 r3; g1 g2; gg1
-        assertThat(stats.get("meanDepth").asDouble()).isCloseTo((0 + 1 + 1 + 1 + 2 + 2 + 3) / 7.0, within(1e-12));
+        var depths = stats.depthHistogram();
+        assertThat(depths).hasSize(4);
+        assertThat(depths.get(0).depth()).isZero();
+        assertThat(depths)
+                .extracting(BufferStats.DepthCount::count)
+                .containsExactly(1L, 3L, 2L, 1L); // r2; c1 c2 r3; g1 g2; gg1
+        assertThat(stats.meanDepth()).isCloseTo((0 + 1 + 1 + 1 + 2 + 2 + 3) / 7.0, within(1e-12));
 
-        JsonNode sampled = stats.get("sampledDepth");
-        assertThat(sampled.size()).isEqualTo(2);
-        assertThat(sampled.get(0).get("policyVersion").asLong()).isZero();
-        assertThat(sampled.get(0).get("count").asLong()).isEqualTo(2);
-        assertThat(sampled.get(0).get("meanDepth").asDouble()).isZero();
-        assertThat(sampled.get(1).get("policyVersion").asLong()).isEqualTo(1);
-        assertThat(sampled.get(1).get("count").asLong()).isEqualTo(3);
-        assertThat(sampled.get(1).get("meanDepth").asDouble()).isCloseTo(1.0, within(1e-12));
+        var sampled = stats.sampledDepth();
+        assertThat(sampled).hasSize(2);
+        assertThat(sampled.get(0).policyVersion()).isZero();
+        assertThat(sampled.get(0).count()).isEqualTo(2);
+        assertThat(sampled.get(0).meanDepth()).isZero();
+        assertThat(sampled.get(1).policyVersion()).isEqualTo(1);
+        assertThat(sampled.get(1).count()).isEqualTo(3);
+        assertThat(sampled.get(1).meanDepth()).isCloseTo(1.0, within(1e-12));
     }
 
     @Test
     void emptyBufferHasNoScores() {
         UUID empty = createExperiment(8);
-        JsonNode stats = get("/api/experiments/" + empty + "/buffer/stats").json();
-        assertThat(stats.get("size").asLong()).isZero();
-        assertThat(stats.get("capacity").asInt()).isEqualTo(8);
-        assertThat(stats.get("meanScore").isNull()).isTrue();
-        assertThat(counts(stats.get("scoreHistogram"))).containsOnly(0L);
+        BufferStats stats = client().bufferStats(empty);
+        assertThat(stats.size()).isZero();
+        assertThat(stats.capacity()).isEqualTo(8);
+        assertThat(stats.meanScore()).isNull();
+        assertThat(stats.minScore()).isNull();
+        assertThat(stats.meanDepth()).isNull();
+        assertThat(stats.scoreHistogram())
+                .extracting(BufferStats.ScoreBin::count)
+                .containsOnly(0L);
     }
 
     @Test
     void topIsByScoreThenOldestInsertion() {
-        JsonNode top =
-                get("/api/experiments/" + experiment + "/buffer/top?limit=5").json();
+        List<BufferItem> top = client().bufferTop(experiment, 5);
         // c2 and r3 share 0.11; c2 entered the buffer first.
-        assertThat(ids(top)).containsExactly(g2, gg1, c1, c2, r3);
-        JsonNode first = top.get(0);
-        assertThat(first.get("depth").asInt()).isEqualTo(2);
-        assertThat(first.get("createdBy").asString()).isEqualTo("DIVERGE");
-        assertThat(first.get("quality").isNull()).isTrue();
-        assertThat(first.get("taskKey").asString()).isEqualTo("t1");
-        assertThat(first.get("history").get("turns").get(0).get("latest").asString())
-                .isEqualTo("g2");
+        assertThat(top).extracting(BufferItem::id).containsExactly(g2, gg1, c1, c2, r3);
+        BufferItem first = top.get(0);
+        assertThat(first.depth()).isEqualTo(2);
+        assertThat(first.createdBy()).isEqualTo("DIVERGE");
+        assertThat(first.quality()).isNull();
+        assertThat(first.taskKey()).isEqualTo("t1");
+        assertThat(first.history().turns().get(0).response()).isEqualTo("g2");
+        assertThat(first.history().turns().get(0).iterate()).isEqualTo(2);
 
-        assertThat(ids(get("/api/experiments/" + experiment + "/buffer/top").json()))
+        // The typed client always sends a limit; leaving it out takes raw HTTP.
+        var all = get("/api/experiments/" + experiment + "/buffer/top");
+        assertThat(all.status()).isEqualTo(200);
+        assertThat(ids(all.json()))
                 .as("default limit 20 returns the whole buffer")
                 .containsExactly(g2, gg1, c1, c2, r3, g1, r2);
     }
 
     @Test
     void topLimitIsValidated() {
-        for (String limit : List.of("0", "501")) {
-            var response = get("/api/experiments/" + experiment + "/buffer/top?limit=" + limit);
-            assertThat(response.status()).isEqualTo(400);
-            assertThat(response.json().get("errors").get(0).get("field").asString())
-                    .isEqualTo("limit");
+        for (int limit : List.of(0, 501)) {
+            var refused = refused(() -> client().bufferTop(experiment, limit));
+            assertThat(api.fields(refused)).as("limit %d", limit).containsExactly("limit");
         }
     }
 
     @Test
     void lineageWalksUpAndDown() {
-        JsonNode ofG1 = get("/api/experiments/" + experiment + "/instances/" + g1 + "/lineage")
-                .json();
-        assertThat(ofG1.get("instance").get("id").asLong()).isEqualTo(g1);
-        assertThat(ofG1.get("instance").get("parentId").asLong()).isEqualTo(c1);
-        assertThat(ids(ofG1.get("ancestors"))).containsExactly(r, c1);
-        assertThat(ids(ofG1.get("descendants"))).containsExactly(gg1);
-        assertThat(ofG1.get("ancestors").get(0).get("inBuffer").asBoolean()).isFalse();
-        assertThat(ofG1.get("ancestors").get(0).get("parentId").isNull()).isTrue();
+        Lineage ofG1 = client().lineage(experiment, g1, 200);
+        assertThat(ofG1.instance().id()).isEqualTo(g1);
+        assertThat(ofG1.instance().parentId()).isEqualTo(c1);
+        assertThat(ofG1.ancestors()).extracting(Lineage.Node::id).containsExactly(r, c1);
+        assertThat(ofG1.descendants()).extracting(Lineage.Node::id).containsExactly(gg1);
+        assertThat(ofG1.ancestors().get(0).inBuffer()).isFalse();
+        assertThat(ofG1.ancestors().get(0).parentId()).isNull();
 
-        JsonNode ofRoot = get("/api/experiments/" + experiment + "/instances/" + r + "/lineage")
-                .json();
-        assertThat(ids(ofRoot.get("ancestors"))).isEmpty();
-        assertThat(ids(ofRoot.get("descendants"))).containsExactly(c1, c2, g1, g2, gg1);
-        assertThat(ofRoot.get("descendantsTruncated").asBoolean()).isFalse();
+        Lineage ofRoot = client().lineage(experiment, r, 200);
+        assertThat(ofRoot.ancestors()).isEmpty();
+        assertThat(ofRoot.descendants()).extracting(Lineage.Node::id).containsExactly(c1, c2, g1, g2, gg1);
+        assertThat(ofRoot.descendantsTruncated()).isFalse();
 
-        JsonNode capped = get("/api/experiments/" + experiment + "/instances/" + r + "/lineage?maxDescendants=3")
-                .json();
-        List<Long> cappedIds = ids(capped.get("descendants"));
+        Lineage capped = client().lineage(experiment, r, 3);
+        List<Long> cappedIds =
+                capped.descendants().stream().map(Lineage.Node::id).toList();
         assertThat(cappedIds).hasSize(3);
         assertThat(cappedIds.subList(0, 2))
                 .as("breadth-first: the first generation is complete")
                 .containsExactly(c1, c2);
         assertThat(cappedIds.get(2)).isIn(g1, g2);
-        assertThat(capped.get("descendantsTruncated").asBoolean()).isTrue();
+        assertThat(capped.descendantsTruncated()).isTrue();
     }
 
     @Test
     void unknownExperimentOrInstanceIsNotFound() {
         UUID other = createExperiment(8);
-        assertThat(get("/api/experiments/" + other + "/instances/" + g1 + "/lineage")
-                        .status())
+        assertThat(refused(() -> client().lineage(other, g1, 200))
+                        .getStatusCode()
+                        .value())
                 .as("instance of another experiment")
                 .isEqualTo(404);
         UUID unknown = UUID.randomUUID();
-        assertThat(get("/api/experiments/" + unknown + "/buffer/stats").status())
+        assertThat(refused(() -> client().bufferStats(unknown)).getStatusCode().value())
                 .isEqualTo(404);
-        assertThat(get("/api/experiments/" + unknown + "/buffer/top").status()).isEqualTo(404);
-        assertThat(get("/api/experiments/" + experiment + "/instances/" + Long.MAX_VALUE + "/lineage")
-                        .status())
+        assertThat(refused(() -> client().bufferTop(unknown, 20))
+                        .getStatusCode()
+                        .value())
                 .isEqualTo(404);
-    }
-
-    private static List<Long> counts(JsonNode entries) {
-        var counts = new ArrayList<Long>();
-        entries.forEach(e -> counts.add(e.get("count").asLong()));
-        return counts;
+        assertThat(refused(() -> client().lineage(experiment, Long.MAX_VALUE, 200))
+                        .getStatusCode()
+                        .value())
+                .isEqualTo(404);
     }
 
     private static List<Long> ids(JsonNode nodes) {

@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.exitrl.task.TaskServiceTestBase;
 import dev.exitrl.task.TaskSpaceApi;
+import dev.exitrl.taskapi.CreateExperiment;
+import dev.exitrl.taskapi.ExperimentStatus;
+import dev.exitrl.taskapi.StatusChange;
+import dev.exitrl.taskapi.TaskSpaceClient;
 import java.util.Map;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Base of the evaluation, buffer-view and metrics tests: the shared task-service context of
- * {@link TaskServiceTestBase} on its real PostgreSQL database, an HTTP client, and fixture
+ * {@link TaskServiceTestBase} on its real PostgreSQL database, the typed task-api client (and raw HTTP for what it
+ * cannot send or read: CSV, Prometheus, malformed input), and fixture
  * helpers that write task-space rows with plain SQL. Every test makes its own experiment, so tests do not see
  * each other's rows.
  */
@@ -31,30 +36,32 @@ public abstract class TaskSpaceApiTest extends TaskServiceTestBase {
         return new Response(r.status(), r.contentType(), r.text(), r.body());
     }
 
-    /** Creates an experiment through the API (countdown, full ExIt) with the given buffer capacity N. */
-    protected UUID createExperiment(int bufferCapacity) {
-        var response = post(
-                "/api/experiments",
-                Map.of(
-                        "name",
-                        "views-test",
-                        "config",
-                        Map.of(
-                                "domain",
-                                "countdown",
-                                "preset",
-                                "exit",
-                                "bufferCapacity",
-                                bufferCapacity,
-                                "bufferMinSize",
-                                Math.min(4, bufferCapacity))));
-        assertThat(response.status()).as(response.body()).isEqualTo(201);
-        return UUID.fromString(response.json().get("id").asString());
+    /** The typed task-api client of the running service. */
+    protected TaskSpaceClient client() {
+        return api.client;
     }
 
-    protected void changeStatus(UUID experimentId, String status) {
-        var response = post("/api/experiments/" + experimentId + "/status", Map.of("status", status));
-        assertThat(response.status()).as(response.body()).isEqualTo(200);
+    /** Creates an experiment through the API (countdown, full ExIt) with the given buffer capacity N. */
+    protected UUID createExperiment(int bufferCapacity) {
+        JsonNode config = api.mapper()
+                .valueToTree(Map.of(
+                        "domain",
+                        "countdown",
+                        "preset",
+                        "exit",
+                        "bufferCapacity",
+                        bufferCapacity,
+                        "bufferMinSize",
+                        Math.min(4, bufferCapacity)));
+        var created = client().createExperiment(new CreateExperiment("views-test", config));
+        assertThat(created.getStatusCode().value()).isEqualTo(201);
+        assertThat(created.getBody().config().bufferCapacity()).isEqualTo(bufferCapacity);
+        return created.getBody().id();
+    }
+
+    protected void changeStatus(UUID experimentId, ExperimentStatus status) {
+        var changed = client().changeStatus(experimentId, new StatusChange(status));
+        assertThat(changed.status()).isEqualTo(status);
     }
 
     /** Inserts a base task row; returns its row id. Ordinals need only be unique per split here. */

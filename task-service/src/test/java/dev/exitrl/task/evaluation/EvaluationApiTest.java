@@ -1,18 +1,26 @@
 package dev.exitrl.task.evaluation;
 
+import static dev.exitrl.task.TaskSpaceApi.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.exitrl.core.domain.Split;
+import dev.exitrl.core.task.StepKind;
 import dev.exitrl.task.buffer.TaskSpaceApiTest;
+import dev.exitrl.taskapi.CreateEvaluation;
+import dev.exitrl.taskapi.EvaluationStatus;
+import dev.exitrl.taskapi.EvaluationSummary;
+import dev.exitrl.taskapi.EvaluationView;
+import dev.exitrl.taskapi.PostResults;
+import dev.exitrl.taskapi.ResultRow;
+import dev.exitrl.taskapi.ResultsAppended;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
 
 class EvaluationApiTest extends TaskSpaceApiTest {
     UUID experiment;
@@ -32,24 +40,18 @@ class EvaluationApiTest extends TaskSpaceApiTest {
 
     /** K = 2, n = 2. */
     UUID createEvaluation() {
-        var created = post(
-                "/api/experiments/" + experiment + "/evaluations",
-                Map.of("policyVersion", 3, "steps", 2, "samples", 2, "label", "k2"));
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        assertThat(created.json().get("status").asString()).isEqualTo("RUNNING");
-        assertThat(created.json().get("split").asString()).as("default split").isEqualTo("TEST");
-        return UUID.fromString(created.json().get("id").asString());
+        var created = client().createEvaluation(experiment, new CreateEvaluation(3L, null, 2, 2, "k2"));
+        assertThat(created.getStatusCode().value()).isEqualTo(201);
+        EvaluationView evaluation = created.getBody();
+        assertThat(evaluation.status()).isEqualTo(EvaluationStatus.RUNNING);
+        assertThat(evaluation.split()).as("default split").isEqualTo(Split.TEST);
+        assertThat(evaluation.experimentId()).isEqualTo(experiment);
+        assertThat(evaluation.label()).isEqualTo("k2");
+        return evaluation.id();
     }
 
-    static Map<String, Object> row(long task, int sample, int step, double quality, boolean correct) {
-        var row = new LinkedHashMap<String, Object>();
-        row.put("baseTaskId", task);
-        row.put("sample", sample);
-        row.put("step", step);
-        row.put("stepKind", step == 0 ? "SOLVE" : "IMPROVE");
-        row.put("quality", quality);
-        row.put("correct", correct);
-        return row;
+    static ResultRow row(long task, int sample, int step, double quality, boolean correct) {
+        return new ResultRow(task, sample, step, step == 0 ? StepKind.SOLVE : StepKind.IMPROVE, quality, correct);
     }
 
     /**
@@ -57,7 +59,7 @@ class EvaluationApiTest extends TaskSpaceApiTest {
      * A/0: 0 F, .5 F, 1 T (wrong -> right); A/1: 1 T, 1 T, 1 T; B/0: 1 T, .5 F, .25 F (right -> wrong);
      * B/1: 0 F, 0 F, 1 T (wrong -> right); C/0: .5 F, .75 T and no step 2 (not a pair).
      */
-    List<Map<String, Object>> fixture() {
+    List<ResultRow> fixture() {
         return List.of(
                 row(taskA, 0, 0, 0.0, false),
                 row(taskA, 0, 1, 0.5, false),
@@ -75,8 +77,8 @@ class EvaluationApiTest extends TaskSpaceApiTest {
                 row(taskC, 0, 1, 0.75, true));
     }
 
-    Response postResults(UUID evaluation, List<Map<String, Object>> rows) {
-        return post("/api/evaluations/" + evaluation + "/results", Map.of("results", rows));
+    ResultsAppended postResults(UUID evaluation, List<ResultRow> rows) {
+        return client().postResults(evaluation, new PostResults(rows));
     }
 
     @Test
@@ -85,42 +87,42 @@ class EvaluationApiTest extends TaskSpaceApiTest {
         var rows = fixture();
         var first = postResults(evaluation, rows.subList(0, 8));
         var second = postResults(evaluation, rows.subList(8, rows.size()));
-        assertThat(first.json().get("inserted").asInt()).isEqualTo(8);
-        assertThat(second.json().get("inserted").asInt()).isEqualTo(6);
+        assertThat(first.inserted()).isEqualTo(8);
+        assertThat(second.inserted()).isEqualTo(6);
 
-        JsonNode summary = get("/api/evaluations/" + evaluation).json();
-        assertThat(summary.get("tasks").asLong()).isEqualTo(3);
-        assertThat(summary.get("rows").asLong()).isEqualTo(14);
-        JsonNode perStep = summary.get("perStep");
-        assertThat(perStep.size()).isEqualTo(3);
+        EvaluationSummary summary = client().evaluationSummary(evaluation);
+        assertThat(summary.tasks()).isEqualTo(3);
+        assertThat(summary.rows()).isEqualTo(14);
+        var perStep = summary.perStep();
+        assertThat(perStep).hasSize(3);
         // step 0: 0, 1, 1, 0, .5 -> mean 2.5/5; correct 2 of 5
         assertStep(perStep.get(0), 0, 5, 0.5, 0.4);
         // step 1: .5, 1, .5, 0, .75 -> mean 2.75/5; correct A/1 and C/0
         assertStep(perStep.get(1), 1, 5, 0.55, 0.4);
         // step 2: 1, 1, .25, 1 -> mean 3.25/4; correct 3 of 4
         assertStep(perStep.get(2), 2, 4, 0.8125, 0.75);
-        assertThat(summary.get("deltaK").asDouble()).isCloseTo(0.8125 - 0.5, within(1e-12));
-        assertThat(summary.get("pairs").asLong()).isEqualTo(4);
-        assertThat(summary.get("wrongToRight").asLong()).isEqualTo(2);
-        assertThat(summary.get("rightToWrong").asLong()).isEqualTo(1);
-        assertThat(summary.get("netCorrections").asLong()).isEqualTo(1);
-        assertThat(summary.get("evaluation").get("policyVersion").asLong()).isEqualTo(3);
+        assertThat(summary.deltaK()).isCloseTo(0.8125 - 0.5, within(1e-12));
+        assertThat(summary.pairs()).isEqualTo(4);
+        assertThat(summary.wrongToRight()).isEqualTo(2);
+        assertThat(summary.rightToWrong()).isEqualTo(1);
+        assertThat(summary.netCorrections()).isEqualTo(1);
+        assertThat(summary.evaluation().policyVersion()).isEqualTo(3);
     }
 
-    private static void assertStep(JsonNode step, int k, long n, double mean, double accuracy) {
-        assertThat(step.get("step").asInt()).isEqualTo(k);
-        assertThat(step.get("n").asLong()).isEqualTo(n);
-        assertThat(step.get("meanQuality").asDouble()).as("mean at step %d", k).isCloseTo(mean, within(1e-12));
-        assertThat(step.get("accuracy").asDouble()).as("accuracy at step %d", k).isCloseTo(accuracy, within(1e-12));
+    private static void assertStep(EvaluationSummary.StepSummary step, int k, long n, double mean, double accuracy) {
+        assertThat(step.step()).isEqualTo(k);
+        assertThat(step.n()).isEqualTo(n);
+        assertThat(step.meanQuality()).as("mean at step %d", k).isCloseTo(mean, within(1e-12));
+        assertThat(step.accuracy()).as("accuracy at step %d", k).isCloseTo(accuracy, within(1e-12));
     }
 
     @Test
     void deltaKWaitsForStepK() {
         UUID evaluation = createEvaluation();
         postResults(evaluation, List.of(row(taskA, 0, 0, 0.5, false), row(taskA, 0, 1, 1.0, true)));
-        JsonNode summary = get("/api/evaluations/" + evaluation).json();
-        assertThat(summary.get("deltaK").isNull()).isTrue();
-        assertThat(summary.get("pairs").asLong()).isZero();
+        EvaluationSummary summary = client().evaluationSummary(evaluation);
+        assertThat(summary.deltaK()).isNull();
+        assertThat(summary.pairs()).isZero();
     }
 
     @Test
@@ -130,6 +132,7 @@ class EvaluationApiTest extends TaskSpaceApiTest {
         Collections.reverse(rows);
         postResults(evaluation, rows);
 
+        // The CSV is streamed beside the typed interface: raw HTTP.
         var csv = get("/api/evaluations/" + evaluation + "/results.csv");
         assertThat(csv.status()).isEqualTo(200);
         assertThat(csv.contentType()).startsWith("text/csv");
@@ -151,11 +154,10 @@ class EvaluationApiTest extends TaskSpaceApiTest {
         // A retry, plus one new row: the old rows are taken as they are, the new one is added.
         var retry = new ArrayList<>(rows);
         retry.add(row(taskB, 0, 0, 1.0, true));
-        var response = postResults(evaluation, retry);
-        assertThat(response.status()).as(response.body()).isEqualTo(200);
-        assertThat(response.json().get("received").asInt()).isEqualTo(7);
-        assertThat(response.json().get("inserted").asInt()).isEqualTo(1);
-        assertThat(response.json().get("unchanged").asInt()).isEqualTo(6);
+        var appended = postResults(evaluation, retry);
+        assertThat(appended.received()).isEqualTo(7);
+        assertThat(appended.inserted()).isEqualTo(1);
+        assertThat(appended.unchanged()).isEqualTo(6);
         assertThat(resultCount(evaluation)).isEqualTo(7);
     }
 
@@ -163,14 +165,13 @@ class EvaluationApiTest extends TaskSpaceApiTest {
     void conflictingRepostIsRefusedAndWritesNothing() {
         UUID evaluation = createEvaluation();
         postResults(evaluation, fixture().subList(0, 3));
-        var response = postResults(
+        var refused = refused(() -> postResults(
                 evaluation,
                 List.of(
                         row(taskB, 0, 0, 1.0, true), // new, valid
-                        row(taskA, 0, 1, 0.75, false))); // stored with quality 0.5
-        assertThat(response.status()).as(response.body()).isEqualTo(409);
-        assertThat(response.contentType()).startsWith("application/problem+json");
-        assertThat(response.json().get("detail").asString())
+                        row(taskA, 0, 1, 0.75, false)))); // stored with quality 0.5
+        assertThat(refused.getStatusCode().value()).isEqualTo(409);
+        assertThat(api.problem(refused).get("detail").asString())
                 .contains("results[1]")
                 .contains("quality=0.5");
         assertThat(resultCount(evaluation))
@@ -181,83 +182,84 @@ class EvaluationApiTest extends TaskSpaceApiTest {
     @Test
     void invalidRowsAreRefusedNamingEachField() {
         UUID evaluation = createEvaluation();
-        var response = postResults(evaluation, List.of(row(taskA, 0, 0, 0.5, false), row(taskA, 0, 1, 1.5, true)));
-        assertThat(response.status()).isEqualTo(400);
-        assertThat(response.contentType()).startsWith("application/problem+json");
-        assertThat(fields(response)).containsExactly("results[1].quality");
+        var outOfRange = refused(
+                () -> postResults(evaluation, List.of(row(taskA, 0, 0, 0.5, false), row(taskA, 0, 1, 1.5, true))));
+        assertThat(api.fields(outOfRange)).containsExactly("results[1].quality");
 
-        var semantic = postResults(
+        var semantic = refused(() -> postResults(
                 evaluation,
                 List.of(
                         row(taskA, 2, 0, 0.5, false), // sample 2 >= samples 2
                         row(taskA, 0, 3, 0.5, false), // step 3 > K = 2
                         row(trainTask, 0, 0, 0.5, false), // TRAIN task in a TEST evaluation
-                        row(999_999, 0, 0, 0.5, false))); // not a task of this experiment
-        assertThat(semantic.status()).isEqualTo(400);
-        assertThat(fields(semantic))
+                        row(999_999, 0, 0, 0.5, false)))); // not a task of this experiment
+        assertThat(api.fields(semantic))
                 .containsExactly(
                         "results[0].sample", "results[1].step", "results[2].baseTaskId", "results[3].baseTaskId");
         assertThat(resultCount(evaluation)).isZero();
 
-        var kind = new LinkedHashMap<>(row(taskA, 0, 1, 0.5, false));
-        kind.put("stepKind", "SOLVE");
-        assertThat(fields(postResults(evaluation, List.of(kind)))).containsExactly("results[0].stepKind");
+        var kind = new ResultRow(taskA, 0, 1, StepKind.SOLVE, 0.5, false); // SOLVE after step 0
+        assertThat(api.fields(refused(() -> postResults(evaluation, List.of(kind)))))
+                .containsExactly("results[0].stepKind");
+        assertThat(resultCount(evaluation)).isZero();
     }
 
     @Test
     void createValidatesRanges() {
-        var response = post(
-                "/api/experiments/" + experiment + "/evaluations",
-                Map.of("policyVersion", -1, "steps", 257, "samples", 0));
-        assertThat(response.status()).isEqualTo(400);
-        assertThat(fields(response)).containsExactlyInAnyOrder("policyVersion", "steps", "samples");
+        var ranges =
+                refused(() -> client().createEvaluation(experiment, new CreateEvaluation(-1L, null, 257, 0, null)));
+        assertThat(api.fields(ranges)).containsExactlyInAnyOrder("policyVersion", "steps", "samples");
+        // A split that does not exist: only raw JSON can send it.
         var split = post(
                 "/api/experiments/" + experiment + "/evaluations",
                 Map.of("policyVersion", 0, "steps", 1, "samples", 1, "split", "VALIDATION"));
         assertThat(split.status()).isEqualTo(400);
-        assertThat(fields(split)).containsExactly("split");
+        var fields = new ArrayList<String>();
+        split.json().get("errors").forEach(e -> fields.add(e.get("field").asString()));
+        assertThat(fields).containsExactly("split");
+        assertThat(client().listEvaluations(experiment)).isEmpty();
     }
 
     @Test
     void completeClosesTheEvaluation() {
         UUID evaluation = createEvaluation();
-        var completed = post("/api/evaluations/" + evaluation + "/complete", "");
-        assertThat(completed.status()).isEqualTo(200);
-        assertThat(completed.json().get("status").asString()).isEqualTo("COMPLETED");
-        assertThat(completed.json().get("completedAt").isNull()).isFalse();
-        assertThat(post("/api/evaluations/" + evaluation + "/complete", "").status())
-                .as("retry")
-                .isEqualTo(200);
-        assertThat(post("/api/evaluations/" + evaluation + "/fail", "").status())
+        var completed = client().completeEvaluation(evaluation);
+        assertThat(completed.status()).isEqualTo(EvaluationStatus.COMPLETED);
+        assertThat(completed.completedAt()).isNotNull();
+        assertThat(client().completeEvaluation(evaluation).status()).as("retry").isEqualTo(EvaluationStatus.COMPLETED);
+        assertThat(refused(() -> client().failEvaluation(evaluation))
+                        .getStatusCode()
+                        .value())
                 .isEqualTo(409);
-        assertThat(postResults(evaluation, fixture().subList(0, 1)).status()).isEqualTo(409);
+        assertThat(refused(() -> postResults(evaluation, fixture().subList(0, 1)))
+                        .getStatusCode()
+                        .value())
+                .isEqualTo(409);
 
         UUID failed = createEvaluation();
-        assertThat(post("/api/evaluations/" + failed + "/fail", "")
-                        .json()
-                        .get("status")
-                        .asString())
-                .isEqualTo("FAILED");
+        assertThat(client().failEvaluation(failed).status()).isEqualTo(EvaluationStatus.FAILED);
 
-        JsonNode list = get("/api/experiments/" + experiment + "/evaluations").json();
-        assertThat(list.size()).isEqualTo(2);
-        assertThat(list.get(0).get("id").asString()).isEqualTo(evaluation.toString());
-        assertThat(list.get(1).get("status").asString()).isEqualTo("FAILED");
+        var list = client().listEvaluations(experiment);
+        assertThat(list).hasSize(2);
+        assertThat(list.get(0).id()).isEqualTo(evaluation);
+        assertThat(list.get(1).status()).isEqualTo(EvaluationStatus.FAILED);
     }
 
     @Test
     void unknownIdsAreNotFound() {
         UUID unknown = UUID.randomUUID();
-        assertThat(get("/api/evaluations/" + unknown).status()).isEqualTo(404);
+        assertThat(status(() -> client().evaluationSummary(unknown))).isEqualTo(404);
         assertThat(get("/api/evaluations/" + unknown + "/results.csv").status()).isEqualTo(404);
-        assertThat(postResults(unknown, fixture().subList(0, 1)).status()).isEqualTo(404);
-        assertThat(post("/api/evaluations/" + unknown + "/complete", "").status())
-                .isEqualTo(404);
-        assertThat(get("/api/experiments/" + unknown + "/evaluations").status()).isEqualTo(404);
-        var create = post(
-                "/api/experiments/" + unknown + "/evaluations", Map.of("policyVersion", 0, "steps", 1, "samples", 1));
-        assertThat(create.status()).isEqualTo(404);
-        assertThat(create.contentType()).startsWith("application/problem+json");
+        assertThat(status(() -> postResults(unknown, fixture().subList(0, 1)))).isEqualTo(404);
+        assertThat(status(() -> client().completeEvaluation(unknown))).isEqualTo(404);
+        assertThat(status(() -> client().listEvaluations(unknown))).isEqualTo(404);
+        var create = refused(() -> client().createEvaluation(unknown, new CreateEvaluation(0L, null, 1, 1, null)));
+        assertThat(create.getStatusCode().value()).isEqualTo(404);
+        assertThat(api.problem(create).get("status").asInt()).isEqualTo(404);
+    }
+
+    private static int status(Runnable call) {
+        return refused(call).getStatusCode().value();
     }
 
     private long resultCount(UUID evaluation) {
@@ -265,11 +267,5 @@ class EvaluationApiTest extends TaskSpaceApiTest {
                 .param(evaluation)
                 .query(Long.class)
                 .single();
-    }
-
-    private static List<String> fields(Response response) {
-        var fields = new ArrayList<String>();
-        response.json().get("errors").forEach(e -> fields.add(e.get("field").asString()));
-        return fields;
     }
 }

@@ -3,6 +3,7 @@ package dev.exitrl.task.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.exitrl.task.buffer.TaskSpaceApiTest;
+import dev.exitrl.taskapi.ExperimentStatus;
 import java.util.Optional;
 import java.util.UUID;
 import org.assertj.core.api.Assertions;
@@ -21,7 +22,7 @@ class TaskSpaceGaugesTest extends TaskSpaceApiTest {
     void gaugesShowTheTaskSpaceWithTheirTags() {
         UUID running = createExperiment(16);
         UUID created = createExperiment(16);
-        changeStatus(running, "RUNNING");
+        changeStatus(running, ExperimentStatus.RUNNING);
         long task = insertBaseTask(running, "t", "TRAIN");
         long a = insertInstance(running, task, null, 0, 0.1, 0.0, true, "SOLVE", "{}");
         long b = insertInstance(running, task, a, 1, 0.2, 1.0, true, "SOLVE", "{}");
@@ -59,12 +60,12 @@ class TaskSpaceGaugesTest extends TaskSpaceApiTest {
         assertThat(change(before, after, "exit_training_queue_depth", "state=\"dropped_stale\""))
                 .isEqualTo(1.0);
 
-        changeStatus(running, "PAUSED");
+        changeStatus(running, ExperimentStatus.PAUSED);
         gauges.refresh();
         assertThat(sample(get("/actuator/prometheus").body(), "exit_buffer_size", "experiment=\"" + running + "\""))
                 .as("paused experiments are still reported")
                 .contains(2.0);
-        changeStatus(running, "COMPLETED");
+        changeStatus(running, ExperimentStatus.COMPLETED);
         gauges.refresh();
         assertThat(sample(get("/actuator/prometheus").body(), "exit_buffer_size", "experiment=\"" + running + "\""))
                 .as("a finished experiment drops its series")

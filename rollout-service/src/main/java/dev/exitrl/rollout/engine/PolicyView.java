@@ -1,0 +1,48 @@
+package dev.exitrl.rollout.engine;
+
+import dev.exitrl.policy.Policy;
+import dev.exitrl.policy.sampling.Generation;
+import dev.exitrl.policy.sampling.SamplingParams;
+import java.util.List;
+
+/**
+ * The one policy version a batch runs on: what the engine needs of an exit-policy {@code Policy}, plus the version.
+ * It is also the seam where tests count generate calls.
+ */
+public interface PolicyView {
+    long version();
+
+    /** The policy's context length: prompt plus response tokens must fit in it. */
+    int maxPositions();
+
+    /** The prompt's token ids, with the tokenizer's special tokens (BOS). */
+    long[] encode(String text);
+
+    /** One batched generate call (KV cache, per-token behaviour log-probs), a row per prompt. */
+    List<Generation> generate(List<long[]> prompts, SamplingParams params);
+
+    /** A view of {@code policy} as version {@code version}; the caller keeps it open while the view is in use. */
+    static PolicyView of(long version, Policy policy) {
+        return new PolicyView() {
+            @Override
+            public long version() {
+                return version;
+            }
+
+            @Override
+            public int maxPositions() {
+                return policy.model().config().maxPositionEmbeddings();
+            }
+
+            @Override
+            public long[] encode(String text) {
+                return policy.tokenizer().encode(text);
+            }
+
+            @Override
+            public List<Generation> generate(List<long[]> prompts, SamplingParams params) {
+                return policy.generateIds(prompts, params);
+            }
+        };
+    }
+}
