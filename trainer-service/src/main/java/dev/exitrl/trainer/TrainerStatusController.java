@@ -4,7 +4,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** What this trainer is configured to do; the training loop itself arrives with the trainer issue. */
+/** What this trainer is configured to do. */
 @RestController
 @RequestMapping("/api/trainer")
 class TrainerStatusController {
@@ -14,13 +14,24 @@ class TrainerStatusController {
         this.properties = properties;
     }
 
-    record Status(String device, String checkpointDir, String taskServiceUrl) {}
+    record Status(
+            String device,
+            String checkpointDir,
+            String taskServiceUrl,
+            String publicUrl,
+            int keepCheckpoints,
+            boolean loopEnabled,
+            TrainerProperties.WarmStart warmStart) {}
 
     @GetMapping("/status")
     Status status() {
         return new Status(
                 properties.device(),
                 properties.checkpointDir().toString(),
-                properties.taskServiceUrl().toString());
+                properties.taskServiceUrl().toString(),
+                properties.publicUrl().toString(),
+                properties.keepCheckpoints(),
+                properties.loopEnabled(),
+                properties.warmStart());
     }
 }

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -187,7 +188,8 @@ public final class TrainingLoop implements AutoCloseable {
         checkpointWritten(id, written);
         announce(id, next);
         log.info(
-                "experiment {}: version {} from {} groups (dropped stale {}): loss {}, kl {}, mean reward {}, {} s",
+                "experiment {}: version {} from {} groups (dropped stale {}): loss {}, kl {}, mean reward {}; "
+                        + "train {} s ({} tokens/s); checkpoint {} bytes in {} s",
                 id,
                 next,
                 result.groups(),
@@ -195,7 +197,10 @@ public final class TrainingLoop implements AutoCloseable {
                 result.lastStep().loss(),
                 result.lastStep().meanKl(),
                 result.meanReward(),
-                String.format("%.2f", result.seconds()));
+                String.format(Locale.ROOT, "%.2f", result.seconds()),
+                String.format(Locale.ROOT, "%.0f", result.tokensPerSecond()),
+                written.checkpoint().bytes(),
+                String.format(Locale.ROOT, "%.3f", written.seconds()));
         retain(id);
         return Outcome.TRAINED;
     }

@@ -131,6 +131,8 @@ public class InitialPolicies {
                 "|",
                 "model=" + source.name(),
                 "domain=" + domain.id() + "@" + domain.version(),
+                // Prompts can change without a version bump: a few rendered demonstrations pin the text.
+                "sample=" + sha256(demonstrationSample(domain, config.seed())),
                 "seed=" + config.seed(),
                 "warmStart=" + warm,
                 warm
@@ -147,6 +149,14 @@ public class InitialPolicies {
                 + config.seed() + (warm ? "-warm" : "-cold");
         return readable.replaceAll("[^A-Za-z0-9._-]", "_") + "-"
                 + sha256(identity).substring(0, 12);
+    }
+
+    private static String demonstrationSample(Domain domain, long seed) {
+        StringBuilder text = new StringBuilder();
+        for (Demonstration d : domain.demonstrations(seed, 6)) {
+            text.append(d.prompt()).append('\u0000').append(d.response()).append('\u0000');
+        }
+        return text.toString();
     }
 
     private void build(ModelSource source, Domain domain, long seed, boolean warm, Path out) throws IOException {
@@ -245,6 +255,32 @@ public class InitialPolicies {
     }
 
     WarmStartReport warmStart(Policy policy, List<Demonstration> demonstrations, WarmStart settings) {
+        // The trainer's reference copy is not used by supervised steps; it is closed with the trainer.
+        try (PolicyTrainer trainer = new PolicyTrainer(policy.model(), optimisation(settings))) {
+            return warmStart(policy, demonstrations, settings, trainer, 0);
+        }
+    }
+
+    /** AdamW settings of the warm-start: its learning rate, the trainer's decay, clip and micro-batch size. */
+    GrpoConfig optimisation(WarmStart settings) {
+        return new GrpoConfig(
+                settings.learningRate(),
+                0.2,
+                0.0,
+                properties.weightDecay(),
+                properties.maxGradNorm(),
+                properties.microBatchSize(),
+                0.9,
+                0.999,
+                1e-8);
+    }
+
+    /**
+     * {@code settings.steps()} supervised steps with {@code trainer}, starting at demonstration {@code first} (the
+     * benchmark continues one optimizer across chunks this way).
+     */
+    WarmStartReport warmStart(
+            Policy policy, List<Demonstration> demonstrations, WarmStart settings, PolicyTrainer trainer, int first) {
         ModelConfig mc = policy.model().config();
         List<long[]> prompts = new ArrayList<>();
         List<long[]> targets = new ArrayList<>();
@@ -270,49 +306,36 @@ public class InitialPolicies {
             throw new IllegalStateException(
                     "warm-start: no demonstration fits the model's " + mc.maxPositionEmbeddings() + " positions");
         }
-        GrpoConfig optimisation = new GrpoConfig(
-                settings.learningRate(),
-                0.2,
-                0.0,
-                properties.weightDecay(),
-                properties.maxGradNorm(),
-                properties.microBatchSize(),
-                0.9,
-                0.999,
-                1e-8);
         long started = System.nanoTime();
-        double first = Double.NaN;
+        double firstLoss = Double.NaN;
         double last = Double.NaN;
         long tokens = 0;
-        // The trainer's reference copy is not used by supervised steps; it is closed with the trainer.
-        try (PolicyTrainer trainer = new PolicyTrainer(policy.model(), optimisation)) {
-            int next = 0;
-            for (int step = 0; step < settings.steps(); step++) {
-                List<long[]> p = new ArrayList<>(settings.batchSize());
-                List<long[]> t = new ArrayList<>(settings.batchSize());
-                for (int i = 0; i < settings.batchSize(); i++) {
-                    p.add(prompts.get(next));
-                    t.add(targets.get(next));
-                    next = (next + 1) % prompts.size();
-                }
-                StepStats stats = trainer.supervisedStep(p, t);
-                if (step == 0) {
-                    first = stats.loss();
-                }
-                last = stats.loss();
-                tokens += stats.tokens();
-                if ((step + 1) % PROGRESS_EVERY == 0) {
-                    log.info(
-                            "warm-start step {}/{}: loss {}, {} s",
-                            step + 1,
-                            settings.steps(),
-                            stats.loss(),
-                            (System.nanoTime() - started) / 1e9);
-                }
+        int next = first % prompts.size();
+        for (int step = 0; step < settings.steps(); step++) {
+            List<long[]> p = new ArrayList<>(settings.batchSize());
+            List<long[]> t = new ArrayList<>(settings.batchSize());
+            for (int i = 0; i < settings.batchSize(); i++) {
+                p.add(prompts.get(next));
+                t.add(targets.get(next));
+                next = (next + 1) % prompts.size();
+            }
+            StepStats stats = trainer.supervisedStep(p, t);
+            if (step == 0) {
+                firstLoss = stats.loss();
+            }
+            last = stats.loss();
+            tokens += stats.tokens();
+            if ((step + 1) % PROGRESS_EVERY == 0) {
+                log.info(
+                        "warm-start step {}/{}: loss {}, {} s",
+                        step + 1,
+                        settings.steps(),
+                        stats.loss(),
+                        (System.nanoTime() - started) / 1e9);
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new WarmStartReport(settings.steps(), prompts.size(), skipped, first, last, seconds, tokens);
+        return new WarmStartReport(settings.steps(), prompts.size(), skipped, firstLoss, last, seconds, tokens);
     }
 
     private static void copyIfPresent(Path file, Path dir) throws IOException {

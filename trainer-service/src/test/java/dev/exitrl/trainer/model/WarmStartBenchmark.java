@@ -12,6 +12,7 @@ import dev.exitrl.core.task.StepKind;
 import dev.exitrl.policy.Policy;
 import dev.exitrl.policy.sampling.Generation;
 import dev.exitrl.policy.sampling.SamplingParams;
+import dev.exitrl.policy.training.PolicyTrainer;
 import dev.exitrl.trainer.TestSupport;
 import dev.exitrl.trainer.TrainerProperties;
 import java.lang.management.ManagementFactory;
@@ -28,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the time so far. Non-zero sampled quality is what GRPO needs to start. Tagged {@code bench}:
  * {@code ./mvnw -B -Pbench -pl trainer-service -am verify -Dtest=WarmStartBenchmark
  * -Dsurefire.failIfNoSpecifiedTests=false [-Dwarmstart.steps=400 -Dwarmstart.batch=8 -Dwarmstart.lr=0.005]}.
- * Each chunk restarts AdamW's moments (the production warm-start runs all its steps with one optimizer).
  */
 @Tag("bench")
 class WarmStartBenchmark {
@@ -48,7 +48,7 @@ class WarmStartBenchmark {
         Domain countdown = DomainRegistry.standard().get("countdown");
         List<Demonstration> demos = countdown.demonstrations(0, defaults.demonstrations());
         List<BaseTask> tasks =
-                countdown.generate(new GeneratorSpec(7, 2, 1, 32)).test();
+                countdown.generate(new GeneratorSpec(7, 2, 1, 64)).test();
         List<String> prompts = new ArrayList<>();
         for (BaseTask t : tasks) {
             prompts.add(countdown.renderPrompt(t, StepKind.SOLVE, History.empty()));
@@ -56,12 +56,10 @@ class WarmStartBenchmark {
         double sampled = 0;
         long cpu0 = cpuNanos();
         long wall0 = System.nanoTime();
-        try (Policy policy = initial.open(new ModelSource.Preset("tiny"), demos, 0, dir)) {
+        try (Policy policy = initial.open(new ModelSource.Preset("tiny"), demos, 0, dir);
+                PolicyTrainer trainer = new PolicyTrainer(policy.model(), initial.optimisation(each))) {
             for (int done = 0; done < steps; done += chunk) {
-                int offset = (done * batch) % demos.size();
-                List<Demonstration> rotated = new ArrayList<>(demos.subList(offset, demos.size()));
-                rotated.addAll(demos.subList(0, offset));
-                InitialPolicies.WarmStartReport r = initial.warmStart(policy, rotated);
+                InitialPolicies.WarmStartReport r = initial.warmStart(policy, demos, each, trainer, done * batch);
                 List<Generation> hot =
                         policy.generate(prompts, new SamplingParams(48, 1.0, 1.0, 0, List.of(), true, 11L));
                 List<Generation> cold =
