@@ -129,6 +129,7 @@ final class DomainDefaults {
                 0,
                 preset.diversityBonus(),
                 200,
-                evalSteps);
+                evalSteps,
+                null);
     }
 }
