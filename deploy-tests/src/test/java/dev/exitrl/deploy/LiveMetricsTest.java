@@ -217,7 +217,7 @@ class LiveMetricsTest {
         post("/api/experiments/" + id + "/status", "{\"status\":\"RUNNING\"}");
         JsonNode lease = post("/api/experiments/" + id + "/leases", "{\"workerId\":\"w\",\"size\":1}");
         post("/api/experiments/" + id + "/groups", """
-                {"idempotencyKey":"k","leaseId":"%s","slot":0,"policyVersion":0,"prompt":"p","rollouts":[
+                {"idempotencyKey":"k","leaseId":"%s","slot":0,"policyVersion":0,"rollouts":[
                  {"response":"a","quality":0,"reward":0},{"response":"b","quality":1,"reward":1}]}""".formatted(
                         lease.get("leaseId").asString()));
     }

@@ -148,7 +148,8 @@ class ExItLoopEndToEndTest {
         var summary = taskSpace.evaluationSummary(evaluationId);
         assertThat(summary.perStep()).hasSize(5);
         assertThat(summary.perStep()).allSatisfy(step -> assertThat(step.n()).isEqualTo(4 * 2));
-        assertThat(summary.tasks()).isEqualTo(taskSpace.taskCounts(id).get(Split.TEST).longValue());
+        assertThat(summary.tasks())
+                .isEqualTo(taskSpace.taskCounts(id).get(Split.TEST).longValue());
         var plot = HTTP.send(
                 HttpRequest.newBuilder(taskService.url().resolve("/api/evaluations/" + evaluationId + "/plot.png"))
                         .build(),

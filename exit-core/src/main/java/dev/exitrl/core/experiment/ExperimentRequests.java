@@ -114,6 +114,10 @@ public final class ExperimentRequests {
         if (type == boolean.class) {
             return value.isBoolean() ? null : "must be true or false, was " + value;
         }
+        if (type == Boolean.class) {
+            // Optional switches: null keeps the default the switch documents.
+            return value.isBoolean() || value.isNull() ? null : "must be true, false or null, was " + value;
+        }
         if (value.isNull()) {
             return null; // validate() reports required fields; a null reward mode means the domain default
         }

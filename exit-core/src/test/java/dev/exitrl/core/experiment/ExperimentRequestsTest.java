@@ -28,6 +28,22 @@ class ExperimentRequestsTest {
     }
 
     @Test
+    void warmStartIsAnOptionalSwitch() {
+        assertThat(read("{\"domain\":\"countdown\",\"preset\":\"exit\"}")
+                        .config()
+                        .warmStart())
+                .isNull();
+        assertThat(read("{\"domain\":\"countdown\",\"preset\":\"exit\",\"warmStart\":false}")
+                        .config()
+                        .warmStart())
+                .isFalse();
+        assertThat(read("{\"domain\":\"countdown\",\"preset\":\"exit\",\"warmStart\":\"yes\"}")
+                        .violations())
+                .extracting(Violation::field)
+                .containsExactly("warmStart");
+    }
+
+    @Test
     void missingDomainAndPresetAreReportedTogether() {
         assertThat(read("{\"preset\":\"fancy\"}").violations())
                 .extracting(Violation::field)
