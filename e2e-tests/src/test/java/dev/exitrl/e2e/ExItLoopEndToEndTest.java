@@ -76,7 +76,7 @@ class ExItLoopEndToEndTest {
                         "--exit.trainer.device=cpu",
                         "--exit.trainer.checkpoint-dir=" + work.resolve("checkpoints"),
                         "--exit.trainer.poll-interval=PT1S",
-                        "--exit.trainer.warm-start.steps=150"));
+                        "--exit.trainer.warm-start.steps=40"));
         rollout = ServiceProcess.start(
                 root,
                 "rollout-service",
@@ -148,7 +148,7 @@ class ExItLoopEndToEndTest {
         var summary = taskSpace.evaluationSummary(evaluationId);
         assertThat(summary.perStep()).hasSize(5);
         assertThat(summary.perStep()).allSatisfy(step -> assertThat(step.n()).isEqualTo(4 * 2));
-        assertThat(summary.tasks()).isEqualTo(taskSpace.taskCounts(id).get(Split.TEST));
+        assertThat(summary.tasks()).isEqualTo(taskSpace.taskCounts(id).get(Split.TEST).longValue());
         var plot = HTTP.send(
                 HttpRequest.newBuilder(taskService.url().resolve("/api/evaluations/" + evaluationId + "/plot.png"))
                         .build(),

@@ -122,6 +122,22 @@ public final class TaskSpaceApi {
         return mapper;
     }
 
+    /** Raw POST that must succeed (2xx); returns the JSON body (for tests that replay recorded JSON). */
+    public JsonNode ok(String path, Object body) {
+        var response = post(path, body);
+        assertThat(response.status()).as(path + " -> " + response.text()).isBetween(200, 299);
+        return response.body();
+    }
+
+    /** {@link #running}, kept under the name the scale tests use. */
+    public UUID runningExperiment(String configJson) {
+        return running(configJson);
+    }
+
+    public Response delete(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE().build());
+    }
+
     public Response post(String path, Object body) {
         String json = body instanceof String s ? s : mapper.writeValueAsString(body);
         return send(HttpRequest.newBuilder(URI.create(base + path))

@@ -3,17 +3,19 @@ package dev.exitrl.core.domain;
 import dev.exitrl.core.reward.RewardMode;
 import dev.exitrl.core.task.History;
 import dev.exitrl.core.task.StepKind;
+import dev.exitrl.core.task.Turn;
 import java.io.Reader;
 import java.util.List;
 
 /**
  * Everything task-specific: where base tasks come from, how prompts are rendered for each step kind, how responses
  * are parsed and verified, and what a from-scratch model can be warm-started on. Implementations are stateless and
- * thread-safe. Built-ins are {@code math} and {@code countdown}; more can be added through {@link DomainRegistry}
- * (ServiceLoader, with a public no-argument constructor).
+ * thread-safe. Built-ins are {@code math}, {@code countdown}, {@code tool-use} (multi-turn: see {@link #isMultiTurn})
+ * and {@code mle}; more can be added through {@link DomainRegistry} (ServiceLoader, with a public no-argument
+ * constructor).
  */
 public interface Domain {
-    /** The id used in experiments and stored with every task ({@code math}, {@code countdown}). */
+    /** The id used in experiments and stored with every task ({@code math}, {@code countdown}, ...). */
     String id();
 
     /** Version of the generator, prompts and verifier; bump it when any of them changes what a run would see. */
@@ -74,5 +76,34 @@ public interface Domain {
                 renderPrompt(task, kind, history),
                 response,
                 verify(task, response).quality());
+    }
+
+    /**
+     * Whether rollouts of this domain run an environment loop ({@link #startEpisode}) instead of sampling one
+     * response. Single-turn domains keep the default {@code false}.
+     */
+    default boolean isMultiTurn() {
+        return false;
+    }
+
+    /**
+     * Starts the environment loop of one rollout (multi-turn domains only). The turns of {@code history} before the
+     * one being revised are replayed silently, so the environment is in the state they left; the model then acts on
+     * the current turn ({@code kind == SOLVE}: the first one; otherwise the latest turn of {@code history}, whose
+     * response is the attempt being revised) and on later turns as {@code limits} allow.
+     *
+     * @throws UnsupportedOperationException for single-turn domains
+     */
+    default Episode startEpisode(BaseTask task, StepKind kind, History history, EpisodeLimits limits) {
+        throw new UnsupportedOperationException("domain " + id() + " is single-turn");
+    }
+
+    /**
+     * Whether {@code latest} (a turn whose response this domain verified, with the verifier's feedback stored in the
+     * turn) failed to run at all, so the next revision is a {@link StepKind#DEBUG} step that shows the error. The
+     * task space passes this as {@code previousFailed} to {@code StepKindChoice}. Default: never.
+     */
+    default boolean attemptFailed(Turn latest) {
+        return false;
     }
 }

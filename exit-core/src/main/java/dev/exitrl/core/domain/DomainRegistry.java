@@ -2,6 +2,8 @@ package dev.exitrl.core.domain;
 
 import dev.exitrl.core.domain.countdown.CountdownDomain;
 import dev.exitrl.core.domain.math.MathDomain;
+import dev.exitrl.core.domain.mle.MleDomain;
+import dev.exitrl.core.domain.tooluse.ToolUseDomain;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -13,7 +15,7 @@ import java.util.ServiceLoader;
 import java.util.Set;
 
 /**
- * Domains by id. {@link #builtIn()} holds {@code math} and {@code countdown}; {@link #load()} adds every
+ * Domains by id. {@link #builtIn()} holds {@code math}, {@code countdown}, {@code tool-use} and {@code mle}; {@link #load()} adds every
  * {@link Domain} listed in {@code META-INF/services/dev.exitrl.core.domain.Domain} on the class path.
  */
 public final class DomainRegistry {
@@ -65,7 +67,7 @@ public final class DomainRegistry {
     }
 
     private static List<Domain> builtIns() {
-        return List.of(new MathDomain(), new CountdownDomain());
+        return List.of(new MathDomain(), new CountdownDomain(), new ToolUseDomain(), new MleDomain());
     }
 
     /** @throws UnknownDomainException when no domain has this id; its message lists the known ids */

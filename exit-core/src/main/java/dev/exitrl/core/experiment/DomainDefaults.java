@@ -13,13 +13,16 @@ import dev.exitrl.core.sampling.SamplerKind;
  *       paper sweeps {0, 0.001, 0.01}; we pick the middle), M/alpha 100/1.0, N/B_min 640/320 (curriculum
  *       320/320), p 0.5 (curriculum 0.2), p_div 0.2 (exit 0.5), 2 epochs, K = 4.</li>
  *   <li>{@code mle}: DeepSeek-R1-Distill-Qwen-7B, lr 1e-6, 4 x 8, beta 0.001 (paper: swept; our pick),
- *       M/alpha 100/0.5, N/B_min 24/3 (given for ExIt; used for every preset), p 0.5, p_div 0.2 (exit 0.5),
- *       1 epoch, K = 16.</li>
+ *       M/alpha 100/0.5, N/B_min per preset as the paper gives them: curriculum 3/3, improve 24/8, diverge 32/8,
+ *       exit 24/3 (grpo uses no buffer; it keeps exit's 24/3), p 0.5, p_div 0.2 (exit 0.5), 1 epoch, K = 16.</li>
  *   <li>{@code countdown} (our domain, not in the paper): small values for CPU runs: Qwen2.5-0.5B-Instruct,
  *       lr 1e-6, 8 x 8, beta 0.001, M/alpha 100/1.0, N/B_min 64/16, p 0.5, p_div 0.2, 1 epoch, K = 8.</li>
  *   <li>Any other domain id: the math column (with the given domain id).</li>
  * </ul>
- * Everywhere (paper silent or fixed): seed 0, kappa 10, softmax sampler, rank temperature 0.1 and staleness
+ * Trainer options that {@link ExperimentConfig} has no field for (Dr. GRPO, overlong filtering, the episode
+ * budgets of multi-turn domains) are in {@link DomainTrainingOptions}.
+ *
+ * <p>Everywhere (paper silent or fixed): seed 0, kappa 10, softmax sampler, rank temperature 0.1 and staleness
  * mix 0.1 (PLR's defaults), reward mode null (= domain default), children {@code all}, clip 0.2, advantage
  * eps 1e-6, zero-variance groups kept, max staleness 0 (on-policy), diversity bonus as the preset says,
  * 200 iterations (ours: the paper does not state a common number).
@@ -54,8 +57,8 @@ final class DomainDefaults {
                         4,
                         8,
                         0.5,
-                        24,
-                        3,
+                        mleBufferCapacity(preset),
+                        mleBufferMinSize(preset),
                         0.5,
                         preset == Preset.EXIT ? 0.5 : 0.2,
                         1,
@@ -64,6 +67,23 @@ final class DomainDefaults {
                 build(domain, preset, "Qwen/Qwen2.5-0.5B-Instruct", 1e-6, 8, 8, 1.0, 64, 16, 0.5, 0.2, 1, 8);
             default ->
                 build(domain, preset, "meta-llama/Llama-3.2-3B-Instruct", 1e-6, 128, 8, 1.0, 512, 128, 0.5, 0.2, 1, 16);
+        };
+    }
+
+    /** Paper: curriculum 3, improve 24, diverge 32, exit 24; grpo (no buffer) keeps exit's value. */
+    private static int mleBufferCapacity(Preset preset) {
+        return switch (preset) {
+            case CURRICULUM -> 3;
+            case DIVERGE -> 32;
+            default -> 24;
+        };
+    }
+
+    /** Paper: curriculum 3, improve 8, diverge 8, exit 3; grpo (no buffer) keeps exit's value. */
+    private static int mleBufferMinSize(Preset preset) {
+        return switch (preset) {
+            case IMPROVE, DIVERGE -> 8;
+            default -> 3;
         };
     }
 
@@ -109,6 +129,7 @@ final class DomainDefaults {
                 0,
                 preset.diversityBonus(),
                 200,
-                evalSteps);
+                evalSteps,
+                null);
     }
 }

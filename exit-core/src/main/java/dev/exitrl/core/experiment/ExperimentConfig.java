@@ -43,6 +43,8 @@ import java.util.List;
  * @param diversityBonus         multiply advantages by the embedding diversity bonus
  * @param iterations             training iterations
  * @param evaluationSteps        K, self-improvement steps of the evaluation
+ * @param warmStart              supervised warm-start of version 0 on the domain's demonstrations; null = the
+ *                               default (on for from-scratch presets, off for checkpoint directories)
  */
 public record ExperimentConfig(
         String domain,
@@ -72,7 +74,8 @@ public record ExperimentConfig(
         int maxStaleness,
         boolean diversityBonus,
         int iterations,
-        int evaluationSteps) {
+        int evaluationSteps,
+        Boolean warmStart) {
 
     /**
      * Paper defaults for {@code domain} under {@code preset} (spec hyperparameter table; see

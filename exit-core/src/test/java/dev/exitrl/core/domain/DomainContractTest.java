@@ -7,16 +7,18 @@ import dev.exitrl.core.task.History;
 import dev.exitrl.core.task.StepKind;
 import dev.exitrl.core.task.TaskInstance;
 import dev.exitrl.core.task.Turn;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
 
 /** What every built-in domain promises through the SPI. */
 class DomainContractTest {
-
+    /** Domains whose revision prompts show the request and the current response only (no verifier feedback). */
     static Stream<Domain> domains() {
         return DomainRegistry.builtIn().all().stream();
     }
@@ -89,18 +91,41 @@ class DomainContractTest {
     @MethodSource("domains")
     void recordedSolutionOfEveryGeneratedTaskIsCorrect(Domain domain) {
         for (int difficulty = 1; difficulty <= GeneratorSpec.MAX_DIFFICULTY; difficulty++) {
+            // an MLE verification fits models; two competitions per level keep the suite fast
+            int count = domain.id().equals("mle") ? 2 : 60;
             for (BaseTask task :
-                    domain.generate(new GeneratorSpec(21, difficulty, 60, 0)).train()) {
-                // math records the answer and a worked solution; countdown records an expression
-                String response = domain.id().equals("math")
-                        ? task.data().get("solution").stringValue() + "\n\\boxed{"
-                                + task.data().get("answer").stringValue() + "}"
-                        : "Answer: " + task.data().get("solution").stringValue();
+                    domain.generate(new GeneratorSpec(21, difficulty, count, 0)).train()) {
+                String response = recordedSolution(domain, task);
                 Verification v = domain.verify(task, response);
                 assertThat(v.correct()).as(task.problem() + "\n" + response).isTrue();
                 assertThat(v.quality()).isEqualTo(1.0);
             }
         }
+    }
+
+    /**
+     * The response that the task's recorded solution stands for: math records the answer and a worked solution;
+     * countdown an expression; mle the reference pipeline; tool use the ground-truth calls of every turn (a transcript: one call block per call,
+     * turns separated by the end-of-turn marker).
+     */
+    static String recordedSolution(Domain domain, BaseTask task) {
+        return switch (domain.id()) {
+            case "math" ->
+                task.data().get("solution").stringValue() + "\n\\boxed{"
+                        + task.data().get("answer").stringValue() + "}";
+            case "tool-use" -> {
+                List<String> turns = new ArrayList<>();
+                for (JsonNode turn : task.data().get("turns")) {
+                    StringBuilder t = new StringBuilder();
+                    turn.get("calls")
+                            .forEach(c -> t.append("<tool_call>").append(c).append("</tool_call>\n"));
+                    turns.add(t.append("Done.").toString());
+                }
+                yield String.join("\n<turn_done>\n", turns);
+            }
+            case "mle" -> "```pipeline\n" + task.data().get("reference").stringValue() + "\n```";
+            default -> "Answer: " + task.data().get("solution").stringValue();
+        };
     }
 
     @ParameterizedTest
@@ -141,12 +166,14 @@ class DomainContractTest {
                     .contains(task.problem(), "LATEST ATTEMPT")
                     .doesNotContain("OLD ATTEMPT")
                     .isNotEqualTo(solve);
+            // The request and the current response only: the verifier's verdict would make revision
+            // self-correction with an oracle. A debug step shows the error trace (tool use has no debug step).
+            if (kind == StepKind.DEBUG && !domain.id().equals("tool-use")) {
+                assertThat(prompt).contains("LATEST FEEDBACK");
+            } else {
+                assertThat(prompt).doesNotContain("LATEST FEEDBACK");
+            }
         }
-        // The request and the current response only: the verifier's verdict would make revision self-correction
-        // with an oracle. Only a debug step shows the error.
-        assertThat(domain.renderPrompt(task, StepKind.IMPROVE, history)).doesNotContain("LATEST FEEDBACK");
-        assertThat(domain.renderPrompt(task, StepKind.DIVERGE, history)).doesNotContain("LATEST FEEDBACK");
-        assertThat(domain.renderPrompt(task, StepKind.DEBUG, history)).contains("LATEST FEEDBACK");
         assertThat(domain.renderPrompt(task, StepKind.DIVERGE, history)).contains("different approach");
         assertThat(domain.renderPrompt(task, StepKind.IMPROVE, History.of(Turn.of("X", 1))))
                 .doesNotContain("Feedback");
@@ -154,6 +181,30 @@ class DomainContractTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> domain.renderPrompt(task, StepKind.SOLVE, history))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @ParameterizedTest
+    @MethodSource("domains")
+    void multiTurnDomainsRunEpisodesAndSingleTurnDomainsRefuse(Domain domain) {
+        BaseTask task = domain.generate(new GeneratorSpec(2, 1, 1, 0)).train().get(0);
+        EpisodeLimits limits = new EpisodeLimits(1, 10);
+        if (domain.isMultiTurn()) {
+            Episode episode = domain.startEpisode(task, StepKind.SOLVE, History.empty(), limits);
+            assertThat(episode.opening())
+                    .extracting(ChatMessage::content)
+                    .containsExactly(domain.renderPrompt(task, StepKind.SOLVE, History.empty()));
+            EnvironmentStep step = episode.step("I cannot help with that.");
+            assertThat(step.episodeFinished()).isTrue();
+            assertThat(episode.outcome().verification()).isEqualTo(domain.verify(task, "I cannot help with that."));
+            assertThat(episode.history().turns())
+                    .extracting(Turn::response)
+                    .containsExactly("I cannot help with that.");
+        } else {
+            assertThatThrownBy(() -> domain.startEpisode(task, StepKind.SOLVE, History.empty(), limits))
+                    .isInstanceOf(UnsupportedOperationException.class);
+        }
+        // a turn without feedback never counts as a failed run
+        assertThat(domain.attemptFailed(Turn.of("anything", 1))).isFalse();
     }
 
     @ParameterizedTest

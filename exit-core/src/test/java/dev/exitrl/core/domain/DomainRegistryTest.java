@@ -5,16 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.exitrl.core.domain.countdown.CountdownDomain;
 import dev.exitrl.core.domain.math.MathDomain;
+import dev.exitrl.core.domain.mle.MleDomain;
+import dev.exitrl.core.domain.tooluse.ToolUseDomain;
 import dev.exitrl.core.reward.RewardMode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DomainRegistryTest {
+    private static final String[] BUILT_INS = {"math", "countdown", "tool-use", "mle"};
 
     @Test
-    void builtInsAreMathAndCountdown() {
+    void builtInsAreMathCountdownToolUseAndMle() {
         DomainRegistry registry = DomainRegistry.builtIn();
-        assertThat(registry.ids()).containsExactly("math", "countdown");
+        assertThat(registry.ids()).containsExactly(BUILT_INS);
+        assertThat(registry.get("tool-use")).isInstanceOf(ToolUseDomain.class);
+        assertThat(registry.get("tool-use").isMultiTurn()).isTrue();
+        assertThat(registry.get("math").isMultiTurn()).isFalse();
+        assertThat(registry.get("mle")).isInstanceOf(MleDomain.class);
+        assertThat(registry.get("mle").defaultRewardMode()).isEqualTo(RewardMode.MLE);
         assertThat(registry.get("math")).isInstanceOf(MathDomain.class);
         assertThat(registry.get("countdown")).isInstanceOf(CountdownDomain.class);
         assertThat(registry.get("math").defaultRewardMode()).isEqualTo(RewardMode.ABSOLUTE);
@@ -26,14 +34,14 @@ class DomainRegistryTest {
         assertThatThrownBy(() -> DomainRegistry.builtIn().get("chess"))
                 .isInstanceOf(UnknownDomainException.class)
                 .hasMessageContaining("'chess'")
-                .hasMessageContaining("[math, countdown]");
+                .hasMessageContaining("[math, countdown, tool-use, mle]");
         assertThat(DomainRegistry.builtIn().find("chess")).isEmpty();
     }
 
     @Test
     void serviceLoaderAddsDomainsFromTheClassPath() {
         DomainRegistry registry = DomainRegistry.load();
-        assertThat(registry.ids()).containsExactly("math", "countdown", "echo-test");
+        assertThat(registry.ids()).endsWith("echo-test").contains(BUILT_INS).hasSize(BUILT_INS.length + 1);
         assertThat(registry.get("echo-test")).isInstanceOf(EchoTestDomain.class);
     }
 

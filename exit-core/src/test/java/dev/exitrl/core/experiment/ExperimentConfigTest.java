@@ -91,7 +91,7 @@ class ExperimentConfigTest {
     void validationReportsEveryViolatedRuleWithFieldAndRange() {
         var bad = new ExperimentConfig(
                 " ", null, "", 1, 0, 0, 1, -1, 0, 1.5, 10, 11, 1.2, -0.1, 0, null, 0, 2, null, null, 1.0, 0, 0, false,
-                -1, false, 0, 0);
+                -1, false, 0, 0, null);
         var violations = bad.validate();
         assertThat(violations)
                 .extracting(Violation::field)
@@ -167,7 +167,8 @@ class ExperimentConfigTest {
                 base.maxStaleness(),
                 base.diversityBonus(),
                 base.iterations(),
-                base.evaluationSteps());
+                base.evaluationSteps(),
+                null);
         assertThat(nan.validate()).extracting(Violation::field).containsExactly("selectProbability", "kappa");
     }
 
@@ -202,7 +203,8 @@ class ExperimentConfigTest {
                 1,
                 false,
                 50,
-                8);
+                8,
+                null);
         String json = mapper.writeValueAsString(config);
         assertThat(json)
                 .contains(

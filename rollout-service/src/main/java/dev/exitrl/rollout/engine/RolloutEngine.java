@@ -5,6 +5,8 @@ import dev.exitrl.core.domain.Verification;
 import dev.exitrl.core.grpo.DiversityBonus;
 import dev.exitrl.core.reward.RewardMode;
 import dev.exitrl.core.reward.Rewards;
+import dev.exitrl.core.task.History;
+import dev.exitrl.core.task.Turn;
 import dev.exitrl.policy.sampling.SamplingParams;
 import dev.exitrl.rollout.engine.RolloutEnvironment.Episode;
 import dev.exitrl.rollout.engine.RolloutEnvironment.Row;
@@ -128,12 +130,22 @@ public final class RolloutEngine {
                 Episode e = episodes.get(row);
                 Verification v = verdicts[row];
                 double reward = Rewards.reward(rewardMode, slot.stepKind(), parentQuality, v.quality());
+                // The verifier's feedback is kept with the child (MLE's error trace decides its DEBUG step); the
+                // revision prompts never show it for IMPROVE or DIVERGE, so keeping it reveals nothing.
+                String feedback = e.feedback() != null ? e.feedback() : v.feedback();
+                History history = e.feedback() == null && v.feedback() != null
+                        ? e.history()
+                                .withLatest(new Turn(
+                                        e.history().latest().response(),
+                                        e.history().latest().iterate(),
+                                        v.feedback()))
+                        : e.history();
                 rollouts.add(new RolloutResult(
                         e.response(),
                         v.quality(),
                         reward,
-                        e.feedback(),
-                        e.history(),
+                        feedback,
+                        history,
                         e.tokenIds(),
                         e.logProbs(),
                         diversity == null ? null : diversity[row],

@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * Single-turn domains (math, countdown): one batched generate call; the response revises the current turn
- * ({@code TaskInstance.answeredWith}). The verifier's verdict is not kept in the history: the paper's revision
- * prompts for math and tool use show the request and the latest response only (appendix B).
+ * ({@code TaskInstance.answeredWith}). The engine adds the verifier's feedback to the child's latest turn after
+ * verifying; the domains' revision prompts show the request and the latest response only (appendix B), and only a
+ * DEBUG step shows an error trace.
  */
 public final class SingleTurnEnvironment implements RolloutEnvironment {
     @Override

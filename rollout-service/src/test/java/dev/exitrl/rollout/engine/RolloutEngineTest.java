@@ -111,8 +111,9 @@ class RolloutEngineTest {
                 assertThat(TaskInstance.depthOf(r.history())).isEqualTo(TaskInstance.depthOf(slot.history()) + 1);
                 assertThat(r.history().turnCount()).isEqualTo(1);
                 assertThat(r.history().latest().response()).isEqualTo(r.response());
-                assertThat(r.history().latest().feedback()).isNull();
-                assertThat(r.feedback()).isNull();
+                // The verifier's feedback travels with the child (MLE's DEBUG step reads it); prompts hide it.
+                assertThat(r.history().latest().feedback()).isEqualTo(verdict.feedback());
+                assertThat(r.feedback()).isEqualTo(verdict.feedback());
                 assertThat(r.tokenIds()).isNotEmpty().hasSameSizeAs(r.logProbs());
                 for (float lp : r.logProbs()) {
                     assertThat(lp).isLessThanOrEqualTo(0f).isGreaterThan(Float.NEGATIVE_INFINITY);

@@ -55,7 +55,7 @@ import org.springframework.transaction.annotation.Transactional;
  *       are read from the table per lease (the benchmark's baseline). All three sample the same distribution; they
  *       consume the random stream differently, so they do not make the same choices.</li>
  *   <li>Selection (a random turn prefix) is exit-core's {@link Selection}; step kinds come from
- *       {@link StepKindChoice}.</li>
+ *       {@link StepKindChoice}, with the domain's verdict on whether the latest attempt failed (MLE: DEBUG).</li>
  *   <li>Base-task draws are uniform over the training split. A drawn base task whose depth-0 instance is leased
  *       already is drawn again (up to {@value #BASE_TASK_REDRAWS} times), so no instance is ever leased twice at
  *       once; a slot that finds nothing free is left out (the lease then has fewer slots than asked for).</li>
@@ -235,7 +235,11 @@ class LeaseService {
                 sampled.add(chosen.instanceId);
             }
             var instance = TaskInstance.of(chosen.task.task().ref(), chosen.history);
-            StepKind kind = StepKindChoice.choose(instance, config.effectiveDivergeProbability(), false, streams.kinds);
+            // MLE: an improve step becomes a debug step when the previous iterate failed to run (the domain says).
+            boolean previousFailed =
+                    !chosen.history.isEmpty() && experiment.domain().attemptFailed(chosen.history.latest());
+            StepKind kind = StepKindChoice.choose(
+                    instance, config.effectiveDivergeProbability(), previousFailed, streams.kinds);
             String prompt = experiment.domain().renderPrompt(chosen.task.task(), kind, chosen.history);
             slots.add(new LeaseSlot(
                     slots.size(),

@@ -7,12 +7,19 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Keeps one {@link BufferIndex} per experiment. Transactions that hold the experiment's row lock call
  * {@link #forUpdate} once: it returns an index that matches the committed table (rebuilding it when its version
  * differs from the row's) and bumps both versions, so whatever the transaction then changes in the index is
  * valid exactly if the transaction commits.
+ *
+ * <p>If the transaction rolls back, the row's version returns to v but the index stays at v + 1 holding changes that
+ * never committed. With one instance the next lock would see v and rebuild; with several task-service instances on
+ * one database another instance may commit v + 1 first, and the stale index would then look current. So a rollback
+ * drops the index (a transaction synchronisation runs after completion), and the next use rebuilds it.
  */
 @Component
 public class BufferIndexes {
@@ -41,7 +48,22 @@ public class BufferIndexes {
                 .param(experiment.id())
                 .update();
         index.setVersion(next);
+        forgetOnRollback(experiment.id(), index);
         return index;
+    }
+
+    private void forgetOnRollback(UUID experimentId, BufferIndex index) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            throw new IllegalStateException("forUpdate must run inside a transaction holding the experiment's lock");
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                if (status != STATUS_COMMITTED) {
+                    indexes.remove(experimentId, index);
+                }
+            }
+        });
     }
 
     /** Drops an experiment's index (it is rebuilt on next use). */

@@ -81,11 +81,13 @@ public class InitialPolicies {
     }
 
     /**
-     * Whether version 0 is warm-started: on for presets, off for checkpoint directories. The one place that reads
-     * the switch; once exit-core's {@code ExperimentConfig} carries {@code Boolean warmStart} (null = this default),
-     * it reads that first.
+     * Whether version 0 is warm-started: {@code config.warmStart} when set, else on for presets (so a tiny model gets
+     * non-zero rewards) and off for checkpoint directories. The one place that reads the switch.
      */
     static boolean warmStart(ExperimentConfig config, ModelSource source) {
+        if (config.warmStart() != null) {
+            return config.warmStart();
+        }
         return source instanceof ModelSource.Preset;
     }
 

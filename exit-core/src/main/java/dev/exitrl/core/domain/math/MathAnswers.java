@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  * exact: {@code 0.33} is not {@code 1/3}. Deviation from the paper: the paper used math-verify (a Python CAS-backed
  * checker); this is a smaller, dependency-free checker, so symbolic answers (polynomials, equations) only match
  * when their normalised text matches.
+ *
+ * <p>Superseded by {@link MathChecker}, which {@link MathDomain} uses; kept as the baseline of the checker benchmark.
  */
 public final class MathAnswers {
     private static final Pattern BOX = Pattern.compile("\\\\(?:boxed|fbox)\\s*\\{");

@@ -25,9 +25,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Competition math ({@code math}): a problem with one exact final answer. Tasks come from {@link MathGenerator}
- * or from JSONL (MATH, MATH500, GSM8K converted). The response states its final answer in {@code \boxed{...}} or
- * on a last line {@code Answer: ...}; it is correct when {@link MathAnswers#equivalent} to the reference. Quality is
- * binary (1 correct, else 0) and the default reward mode is {@link RewardMode#ABSOLUTE}, as in the paper's
+ * or from JSONL (MATH, MATH500, GSM8K converted). The response states its final answer in {@code \boxed{...}} (or,
+ * as fallbacks, a "final answer" phrase, a LaTeX span or a number on the last line); it is correct when
+ * {@link MathChecker#equivalent} to the reference, a checker that follows math-verify, the paper's checker. Quality
+ * is binary (1 correct, else 0) and the default reward mode is {@link RewardMode#ABSOLUTE}, as in the paper's
  * appendix for math.
  *
  * <p>Payload ({@code data}): {@code answer} (the reference, LaTeX), and optionally {@code solution}, {@code level},
@@ -44,7 +45,7 @@ public final class MathDomain implements Domain {
 
     @Override
     public String version() {
-        return "1";
+        return "2"; // 2: the verifier is MathChecker (symbolic answers, decimals within 6 significant digits)
     }
 
     @Override
@@ -88,7 +89,7 @@ public final class MathDomain implements Domain {
 
     @Override
     public String parseAnswer(String response) {
-        return MathAnswers.extract(response);
+        return MathChecker.extract(response);
     }
 
     @Override
@@ -102,7 +103,7 @@ public final class MathDomain implements Domain {
             return Verification.invalid(
                     "No final answer found: give it as \\boxed{answer} or on a last line 'Answer: ...'.", null);
         }
-        if (MathAnswers.equivalent(answer, reference.stringValue())) {
+        if (MathChecker.equivalent(answer, reference.stringValue())) {
             return new Verification(1.0, true, "The final answer is correct.", answer);
         }
         return new Verification(0.0, false, "The final answer " + answer + " is not correct.", answer);

@@ -38,6 +38,28 @@ class MathDomainTest {
     }
 
     @Test
+    void symbolicDecimalAndIntervalAnswersAreComparedByValue() {
+        assertThat(math.verify(task("(x+1)^2"), "Expanding, \\boxed{x^2+2x+1}").correct())
+                .isTrue();
+        assertThat(math.verify(task("(x+1)^2"), "\\boxed{x^2+1}").correct()).isFalse();
+        assertThat(math.verify(task("\\frac{1}{3}"), "\\boxed{0.333333}").correct())
+                .isTrue();
+        assertThat(math.verify(task("\\frac{1}{3}"), "\\boxed{0.33}").correct()).isFalse();
+        assertThat(math.verify(task("1<x<2"), "so \\boxed{(1,2)}").correct()).isTrue();
+        assertThat(math.verify(task("5"), "\\boxed{1, 2, 3, 4, 5}").correct()).isFalse();
+    }
+
+    @Test
+    void pathologicalResponsesScoreZeroInBoundedTime() {
+        String huge = "x".repeat(100_000) + " \\boxed{" + "(".repeat(5_000) + "1" + ")".repeat(5_000) + "}";
+        long start = System.nanoTime();
+        Verification v = math.verify(task("1"), huge);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(v.quality()).isZero();
+        assertThat(millis).isLessThan(2_000);
+    }
+
+    @Test
     void wrongAnswersScoreZeroAndSayWhatWasRead() {
         Verification v = math.verify(task("\\frac{1}{2}"), "The answer is \\boxed{\\frac{1}{3}}");
         assertThat(v.quality()).isZero();
