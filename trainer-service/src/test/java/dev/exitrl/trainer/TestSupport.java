@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Configurations for trainer tests: tiny models, CPU, short warm-starts. */
 public final class TestSupport {
@@ -51,6 +52,16 @@ public final class TestSupport {
             throw new IllegalArgumentException(r.violations().toString());
         }
         return r.config();
+    }
+
+    /**
+     * {@code config} with {@code warmStart} set (through JSON: exit-core's request reader has no type rule for this
+     * Boolean yet).
+     */
+    public static ExperimentConfig withWarmStart(ExperimentConfig config, Boolean warmStart) {
+        ObjectNode tree = JSON.valueToTree(config);
+        tree.put("warmStart", warmStart);
+        return JSON.treeToValue(tree, ExperimentConfig.class);
     }
 
     /** Countdown on the tiny preset, GRPO with a learning rate a tiny model moves with. */

@@ -35,6 +35,20 @@ class InitialPoliciesTest {
     }
 
     @Test
+    void warmStartIsOnForPresetsAndOffForCheckpointsUnlessTheConfigSays() {
+        ModelSource tiny = new ModelSource.Preset("tiny");
+        ModelSource hf = new ModelSource.HfDirectory("dir", dir);
+        String base = "{\"domain\":\"countdown\",\"preset\":\"exit\",\"model\":\"tiny\"";
+        ExperimentConfig unset = TestSupport.config(base + "}");
+        ExperimentConfig off = TestSupport.withWarmStart(unset, false);
+        ExperimentConfig on = TestSupport.withWarmStart(unset, true);
+        assertThat(InitialPolicies.warmStart(unset, tiny)).isTrue();
+        assertThat(InitialPolicies.warmStart(unset, hf)).isFalse();
+        assertThat(InitialPolicies.warmStart(off, tiny)).isFalse();
+        assertThat(InitialPolicies.warmStart(on, hf)).isTrue();
+    }
+
+    @Test
     void presetVersionZeroIsWarmStartedOnceAndSharedByEveryPresetOfAComparison() throws Exception {
         TrainerProperties props = TestSupport.properties(dir);
         ExperimentConfig exit =
