@@ -6,7 +6,6 @@ import dev.exitrl.core.buffer.ChildPolicy;
 import dev.exitrl.core.buffer.Expansion;
 import dev.exitrl.core.buffer.InMemoryBuffer;
 import dev.exitrl.core.buffer.LearnabilityScore;
-import dev.exitrl.core.domain.TaskJson;
 import dev.exitrl.core.reward.RewardMode;
 import dev.exitrl.core.reward.Rewards;
 import dev.exitrl.core.sampling.Candidate;
@@ -25,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,7 +88,9 @@ class BufferAgreementTest extends TaskServiceTestBase {
             }
             reference.update(parent, score, Expansion.children(group, ChildPolicy.ALL, random), 0);
 
-            assertThat(postgresBuffer(id)).as("buffer after group %d", step).isEqualTo(referenceBuffer(reference));
+            assertThat(BufferSnapshots.postgres(jdbc, id))
+                    .as("buffer after group %d", step)
+                    .isEqualTo(BufferSnapshots.reference(reference));
             compared++;
         }
         assertThat(compared).isEqualTo(150);
@@ -162,27 +162,5 @@ class BufferAgreementTest extends TaskServiceTestBase {
             uniformChi += (o - draws / 6.0) * (o - draws / 6.0) / (draws / 6.0);
         }
         assertThat(uniformChi).isGreaterThan(chiSquare);
-    }
-
-    private Map<String, Double> postgresBuffer(UUID id) {
-        var out = new TreeMap<String, Double>();
-        jdbc.sql("""
-                SELECT b.task_key, t.history::text, t.score FROM task_instance t JOIN base_task b ON b.id = t.base_task_id
-                 WHERE t.experiment_id = ? AND t.in_buffer""").param(id).query(rs -> {
-            out.put(
-                    rs.getString(1) + "|" + TaskJson.toJson(TaskJson.historyFromJson(rs.getString(2))),
-                    rs.getDouble(3));
-        });
-        return out;
-    }
-
-    private static Map<String, Double> referenceBuffer(InMemoryBuffer buffer) {
-        var out = new TreeMap<String, Double>();
-        buffer.items()
-                .forEach(item -> out.put(
-                        item.instance().task().taskId() + "|"
-                                + TaskJson.toJson(item.instance().history()),
-                        item.score()));
-        return out;
     }
 }

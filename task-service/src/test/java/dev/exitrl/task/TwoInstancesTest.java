@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -217,7 +216,7 @@ class TwoInstancesTest {
                     0);
         }
         assertThat(reference.size()).isEqualTo(CAPACITY); // the run went through a full buffer with evictions
-        assertThat(postgresBuffer(jdbc, id)).isEqualTo(referenceBuffer(reference));
+        assertThat(BufferSnapshots.postgres(jdbc, id)).isEqualTo(BufferSnapshots.reference(reference));
         // What a lease on each instance samples from now: its mirror (kept, or rebuilt if the version moved on)
         // agrees with the table, although both instances changed the buffer.
         for (var instance : INSTANCES) {
@@ -295,27 +294,5 @@ class TwoInstancesTest {
                 .param(id)
                 .query((rs, n) -> List.<Object>of(rs.getLong(1), rs.getDouble(2), rs.getLong(3)))
                 .list();
-    }
-
-    private static Map<String, Double> postgresBuffer(JdbcClient jdbc, UUID id) {
-        var out = new TreeMap<String, Double>();
-        jdbc.sql("""
-                SELECT b.task_key, t.history::text, t.score FROM task_instance t JOIN base_task b ON b.id = t.base_task_id
-                 WHERE t.experiment_id = ? AND t.in_buffer""").param(id).query(rs -> {
-            out.put(
-                    rs.getString(1) + "|" + TaskJson.toJson(TaskJson.historyFromJson(rs.getString(2))),
-                    rs.getDouble(3));
-        });
-        return out;
-    }
-
-    private static Map<String, Double> referenceBuffer(InMemoryBuffer buffer) {
-        var out = new TreeMap<String, Double>();
-        buffer.items()
-                .forEach(item -> out.put(
-                        item.instance().task().taskId() + "|"
-                                + TaskJson.toJson(item.instance().history()),
-                        item.score()));
-        return out;
     }
 }
