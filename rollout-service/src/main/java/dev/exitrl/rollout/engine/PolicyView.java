@@ -15,7 +15,10 @@ public interface PolicyView {
     /** The policy's context length: prompt plus response tokens must fit in it. */
     int maxPositions();
 
-    /** The prompt's token ids, with the tokenizer's special tokens (BOS). */
+    /**
+     * A task prompt's token ids as the model sees it: rendered with the checkpoint's chat template when it has one,
+     * else the plain text with the tokenizer's special tokens (BOS).
+     */
     long[] encode(String text);
 
     /** One batched generate call (KV cache, per-token behaviour log-probs), a row per prompt. */
@@ -36,7 +39,7 @@ public interface PolicyView {
 
             @Override
             public long[] encode(String text) {
-                return policy.tokenizer().encode(text);
+                return policy.tokenizer().encodePrompt(text);
             }
 
             @Override

@@ -99,7 +99,7 @@ class RolloutEngineTest {
             assertThat(group.slot()).isEqualTo(slot.slot());
             assertThat(group.policyVersion()).isEqualTo(5);
             assertThat(group.prompt()).isEqualTo(slot.prompt());
-            assertThat(group.promptTokenIds()).isEqualTo(policy.tokenizer().encode(slot.prompt()));
+            assertThat(group.promptTokenIds()).isEqualTo(policy.tokenizer().encodePrompt(slot.prompt()));
             assertThat(group.rollouts()).hasSize(3);
             for (RolloutResult r : group.rollouts()) {
                 var verdict = COUNTDOWN.verify(slot.task(), r.response());

@@ -79,7 +79,7 @@ class EvaluationRunnerTest {
                                             k,
                                             null)));
                     assertThat(counting.callPrompts.get(k).get(c))
-                            .containsExactly(policy.tokenizer().encode(expected));
+                            .containsExactly(policy.tokenizer().encodePrompt(expected));
                     if (k > 0) {
                         String prompt = policy.tokenizer()
                                 .decode(counting.callPrompts.get(k).get(c));

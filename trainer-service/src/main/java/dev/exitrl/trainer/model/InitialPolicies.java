@@ -288,7 +288,7 @@ public class InitialPolicies {
         List<long[]> targets = new ArrayList<>();
         int skipped = 0;
         for (Demonstration d : demonstrations) {
-            long[] prompt = policy.tokenizer().encode(d.prompt());
+            long[] prompt = policy.tokenizer().encodePrompt(d.prompt());
             long[] response = policy.tokenizer().encodePlain(d.response());
             long[] target = new long[response.length + (mc.eosTokenId() >= 0 ? 1 : 0)];
             System.arraycopy(response, 0, target, 0, response.length);

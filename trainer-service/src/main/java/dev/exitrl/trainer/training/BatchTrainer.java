@@ -146,7 +146,7 @@ public final class BatchTrainer {
         PolicyTokenizer tok = policy.tokenizer();
         long[] prompt = g.promptTokenIds() != null && g.promptTokenIds().length > 0
                 ? g.promptTokenIds()
-                : tok.encode(g.prompt());
+                : tok.encodePrompt(g.prompt());
         List<long[]> responses = new ArrayList<>();
         List<float[]> behaviour = new ArrayList<>();
         double[] adv = new double[g.rollouts().size()];
