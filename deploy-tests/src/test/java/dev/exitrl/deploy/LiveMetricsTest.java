@@ -38,6 +38,15 @@ class LiveMetricsTest {
     /** Series Prometheus makes itself (not exported by any service). */
     static final Set<String> PROMETHEUS_SERIES = Set.of("up");
 
+    /**
+     * The loop's metrics come from the rollout- and trainer-service, which need a running experiment to export
+     * them: e2e-tests' {@code ExItLoopEndToEndTest} checks every such name of the dashboard and the alerts against
+     * the live services of its run. Here only the task-service's names are checked.
+     */
+    static boolean loopMetric(String name) {
+        return name.startsWith("exit_rollout_") || name.startsWith("exit_trainer_");
+    }
+
     static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final JsonMapper JSON = JsonMapper.builder().build();
@@ -183,7 +192,7 @@ class LiveMetricsTest {
             Set<String> names = PromQl.metricNames(expression);
             assertThat(names).as("metrics in %s", expression).isNotEmpty();
             names.stream()
-                    .filter(n -> !exported.contains(n) && !allowed.contains(n))
+                    .filter(n -> !exported.contains(n) && !allowed.contains(n) && !loopMetric(n))
                     .forEach(n -> unknown.add(n + " (in " + expression + ")"));
         }
         assertThat(unknown).as("metrics no live service exports").isEmpty();

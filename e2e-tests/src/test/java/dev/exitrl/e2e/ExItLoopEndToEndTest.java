@@ -17,8 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -166,6 +171,25 @@ class ExItLoopEndToEndTest {
                 .isGreaterThanOrEqualTo(3);
         assertThat(trainer.isAlive() && rollout.isAlive() && taskService.isAlive())
                 .isTrue();
+
+        // Every loop metric the Grafana dashboard and the alert rules name is one these live services export
+        // (deploy-tests checks the task-service's names against a live task-service).
+        String live = text(rollout, "/actuator/prometheus") + text(trainer, "/actuator/prometheus");
+        Path root = Path.of("").toAbsolutePath().getParent();
+        String deployed = Files.readString(root.resolve("deploy/grafana/dashboards/exit.json"))
+                + Files.readString(root.resolve("deploy/prometheus/alerts.yml"));
+        Set<String> named = Pattern.compile("exit_(?:rollout|trainer)_[a-z_]+")
+                .matcher(deployed)
+                .results()
+                .map(MatchResult::group)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(named).hasSizeGreaterThanOrEqualTo(8);
+        assertThat(named)
+                .as("loop metrics in the dashboard or alerts that no live service exports")
+                .allSatisfy(name -> assertThat(
+                                live.lines().anyMatch(l -> l.startsWith(name + "{") || l.startsWith(name + " ")))
+                        .as(name)
+                        .isTrue());
     }
 
     // --- helpers

@@ -38,7 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
  * a clear margin (absolute and relative). The table, iterations per minute and tokens per second are printed.
  *
  * <p>Knobs (system properties, for reruns): {@code learning.iterations} (default 40), {@code learning.warmStartSteps}
- * (300).
+ * (300), {@code learning.phaseMinutes} (30: the time limit of warm-start and of each evaluation; the loop
+ * gets four times that).
  */
 @Tag("learning")
 class LearningCheckTest {
@@ -53,6 +54,7 @@ class LearningCheckTest {
     private static final int K = 4;
 
     private final List<ServiceProcess> services = new ArrayList<>();
+    private int phaseMinutes;
 
     @AfterEach
     void stop() throws Exception {
@@ -65,6 +67,7 @@ class LearningCheckTest {
     void theLoopImprovesHeldOutKStepQuality() throws Exception {
         int iterations = Integer.getInteger("learning.iterations", 40);
         int warmStartSteps = Integer.getInteger("learning.warmStartSteps", 300);
+        phaseMinutes = Integer.getInteger("learning.phaseMinutes", 30);
         Path root = Path.of("").toAbsolutePath().getParent();
         Path work = Files.createTempDirectory("exit-learning");
         Path logs = Path.of("target", "learning-logs");
@@ -132,7 +135,7 @@ class LearningCheckTest {
         long loopStart = System.nanoTime();
 
         await(
-                Duration.ofMinutes(60),
+                Duration.ofMinutes(4L * phaseMinutes),
                 iterations + " iterations",
                 () -> taskSpace.getExperiment(id).status() == ExperimentStatus.COMPLETED);
         double loopMinutes = minutes(loopStart);
@@ -202,7 +205,7 @@ class LearningCheckTest {
 
     private EvaluationSummary await(TaskSpaceClient taskSpace, UUID evaluation) throws InterruptedException {
         await(
-                Duration.ofMinutes(20),
+                Duration.ofMinutes(phaseMinutes),
                 "evaluation " + evaluation,
                 () -> taskSpace.evaluationSummary(evaluation).evaluation().status() == EvaluationStatus.COMPLETED);
         var summary = taskSpace.evaluationSummary(evaluation);
