@@ -34,6 +34,11 @@ public final class CountingPolicy implements PolicyView {
     }
 
     @Override
+    public long[] encodePlain(String text) {
+        return delegate.encodePlain(text);
+    }
+
+    @Override
     public synchronized List<Generation> generate(List<long[]> rows, SamplingParams params) {
         callRows.add(rows.size());
         callParams.add(params);

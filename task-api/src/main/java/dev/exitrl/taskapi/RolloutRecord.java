@@ -19,6 +19,13 @@ import jakarta.validation.constraints.NotNull;
  * @param tokenIds  response token ids, optional (the trainer re-tokenises when absent)
  * @param logProbs  behaviour log-probabilities of those tokens, optional (the off-policy ratio needs them)
  * @param diversity the diversity-bonus multiplier of this rollout in its group, for presets that use the bonus
+ * @param policyMask which of {@code tokenIds} the policy generated (true) and which the environment added (false:
+ *                  tool results, later user requests of a multi-turn episode), one entry per token id; only policy
+ *                  tokens carry loss and behaviour log-probs (the others' log-probs are 0 and ignored); null = every
+ *                  token is a policy token (single-turn rollouts, and workers that predate the field)
+ * @param truncated whether the rollout ran out of its budget (the generation or context limit, or a multi-turn
+ *                  episode's step cap) before it finished; trainers with overlong filtering give it no loss; null =
+ *                  not known (treated as not truncated)
  */
 public record RolloutRecord(
         @NotNull String response,
@@ -28,4 +35,30 @@ public record RolloutRecord(
         History history,
         long[] tokenIds,
         float[] logProbs,
-        Double diversity) {}
+        Double diversity,
+        boolean[] policyMask,
+        Boolean truncated) {
+
+    /** A rollout without a policy mask or truncation flag (every token a policy token), as before those fields. */
+    public RolloutRecord(
+            String response,
+            Double quality,
+            Double reward,
+            String feedback,
+            History history,
+            long[] tokenIds,
+            float[] logProbs,
+            Double diversity) {
+        this(response, quality, reward, feedback, history, tokenIds, logProbs, diversity, null, null);
+    }
+
+    /** Whether token {@code i} of {@link #tokenIds} is a policy token. */
+    public boolean isPolicyToken(int i) {
+        return policyMask == null || policyMask[i];
+    }
+
+    /** Whether the rollout is known to be truncated. */
+    public boolean isTruncated() {
+        return Boolean.TRUE.equals(truncated);
+    }
+}

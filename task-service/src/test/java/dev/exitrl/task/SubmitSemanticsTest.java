@@ -93,6 +93,30 @@ class SubmitSemanticsTest extends TaskServiceTestBase {
     }
 
     @Test
+    void aPolicyMaskMustFitTheTokensAndIsStoredWithTheRollout() {
+        var lease = lease(1);
+        var honest = TaskSpaceApi.group("mask", lease, 0, 0, 1);
+        var wrong = new ArrayList<RolloutRecord>();
+        var fitting = new ArrayList<RolloutRecord>();
+        for (RolloutRecord r : honest.rollouts()) {
+            // two token ids: a model token, then an environment token
+            wrong.add(withMask(r, new boolean[] {true}, null));
+            fitting.add(withMask(r, new boolean[] {true, false}, true));
+        }
+        var error = refused(() -> api.client.submitGroup(id, copy(honest, wrong)));
+        assertThat(error.getStatusCode().value()).isEqualTo(400);
+        assertThat(fields(error)).containsExactly("rollouts[0].policyMask", "rollouts[1].policyMask");
+        assertThat(groups()).isZero();
+
+        api.client.submitGroup(id, copy(honest, fitting));
+        String stored = jdbc.sql("SELECT rollouts::text FROM rollout_group WHERE experiment_id = ?")
+                .param(id)
+                .query(String.class)
+                .single();
+        assertThat(stored).contains("\"policyMask\": [true, false]", "\"truncated\": true");
+    }
+
+    @Test
     void aFieldIsListedOnce() {
         var lease = lease(1);
         var group = TaskSpaceApi.group("twice", lease, 0, 0, 1);
@@ -288,6 +312,20 @@ class SubmitSemanticsTest extends TaskServiceTestBase {
     private static RolloutRecord withReward(RolloutRecord r, double reward) {
         return new RolloutRecord(
                 r.response(), r.quality(), reward, r.feedback(), r.history(), r.tokenIds(), r.logProbs(), null);
+    }
+
+    private static RolloutRecord withMask(RolloutRecord r, boolean[] mask, Boolean truncated) {
+        return new RolloutRecord(
+                r.response(),
+                r.quality(),
+                r.reward(),
+                r.feedback(),
+                r.history(),
+                r.tokenIds(),
+                r.logProbs(),
+                null,
+                mask,
+                truncated);
     }
 
     private static SubmitGroup copy(SubmitGroup g, List<RolloutRecord> rollouts) {

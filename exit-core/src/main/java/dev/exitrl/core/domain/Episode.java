@@ -41,4 +41,17 @@ public interface Episode {
 
     /** The verification of every user turn from the first up to the last one played, and side metrics. */
     EpisodeOutcome outcome();
+
+    /**
+     * The text an observation adds to the model's context after its message; the worker tokenises it without
+     * special tokens and masks it out of the policy tokens. Default: a tool result on its own line after
+     * {@code "-> "} (the way revision prompts show results), a user request after a blank line.
+     */
+    default String render(ChatMessage observation) {
+        return switch (observation.role()) {
+            case TOOL -> "\n-> " + observation.content();
+            case USER -> "\n\n" + observation.content() + "\n";
+            case ASSISTANT -> "\n" + observation.content();
+        };
+    }
 }

@@ -5,7 +5,10 @@ import java.util.List;
 
 /**
  * GRPO advantages per group: {@code A_i = (r_i - mean(r)) / (std(r) + eps)}, shared by every token of
- * rollout i.
+ * rollout i; with Dr. GRPO (Liu et al. 2025, "Understanding R1-Zero-like training", used by the paper for tool use)
+ * {@code A_i = r_i - mean(r)}: no division by the group's std, which over-weights groups whose rewards barely
+ * differ. (Dr. GRPO's other half, the token loss divided by a constant instead of the rollout's own length, is the
+ * trainer's; see {@code DomainTrainingOptions#drGrpo}.)
  *
  * <p>Choices the paper leaves open: {@code std} is the population standard deviation (divide by G, same as
  * the learnability score). A group is <i>zero-variance</i> when {@code max(r) - min(r) <=}
@@ -35,8 +38,16 @@ public final class Advantages {
         return max - min <= ZERO_VARIANCE_TOLERANCE;
     }
 
-    /** Advantages of one group, {@code (G)}. */
+    /** GRPO advantages of one group, {@code (G)}. */
     public static double[] of(double[] rewards, double epsilon) {
+        return of(rewards, epsilon, false);
+    }
+
+    /**
+     * Advantages of one group, {@code (G)}: GRPO's, or with {@code drGrpo} the centred rewards {@code r_i - mean(r)}
+     * (epsilon is then only validated). Zero-variance groups get exactly 0 either way.
+     */
+    public static double[] of(double[] rewards, double epsilon, boolean drGrpo) {
         if (rewards.length == 0) {
             throw new IllegalArgumentException("a group needs at least one reward");
         }
@@ -52,6 +63,12 @@ public final class Advantages {
             mean += r;
         }
         mean /= rewards.length;
+        if (drGrpo) {
+            for (int i = 0; i < rewards.length; i++) {
+                a[i] = rewards[i] - mean;
+            }
+            return a;
+        }
         double var = 0;
         for (double r : rewards) {
             var += (r - mean) * (r - mean);
@@ -69,6 +86,11 @@ public final class Advantages {
      * indices of the groups that remain. Zero-variance groups are counted either way.
      */
     public static Batch ofBatch(List<double[]> groupRewards, double epsilon, boolean dropZeroVariance) {
+        return ofBatch(groupRewards, epsilon, dropZeroVariance, false);
+    }
+
+    /** {@link #ofBatch(List, double, boolean)} with GRPO's or Dr. GRPO's advantages ({@link #of(double[], double, boolean)}). */
+    public static Batch ofBatch(List<double[]> groupRewards, double epsilon, boolean dropZeroVariance, boolean drGrpo) {
         var advantages = new ArrayList<double[]>();
         var kept = new ArrayList<Integer>();
         int zero = 0;
@@ -80,7 +102,7 @@ public final class Advantages {
             if (flat && dropZeroVariance) {
                 continue;
             }
-            advantages.add(of(groupRewards.get(g), epsilon));
+            advantages.add(of(groupRewards.get(g), epsilon, drGrpo));
             kept.add(g);
         }
         return new Batch(advantages, kept, zero);

@@ -21,7 +21,9 @@ class DomainTrainingOptionsTest {
             assertThat(o.drGrpo()).isFalse();
             assertThat(o.overlongFiltering()).isFalse();
             assertThat(o.maskNonAssistantTokens()).isTrue();
+            assertThat(o.greedySearchEvaluation()).as(other).isEqualTo(other.equals("mle"));
         }
+        assertThat(tool.greedySearchEvaluation()).isFalse();
     }
 
     @Test

@@ -44,4 +44,25 @@ class AdvantagesTest {
         assertThat(dropped.advantages()).hasSize(1);
         assertThat(dropped.advantages().get(0)[0]).isCloseTo(0.5 / (0.5 + 1e-6), within(TOL));
     }
+
+    @Test
+    void drGrpoCentresWithoutDividingByTheStd() {
+        double[] rewards = {0.2, 0.5, 0.8, 0.5};
+        double[] dr = Advantages.of(rewards, 1e-6, true);
+        double[] grpo = Advantages.of(rewards, 1e-6, false);
+        // mean 0.5: Dr. GRPO's advantages are r - mean, GRPO's the same divided by (population std + eps).
+        assertThat(dr).containsExactly(new double[] {-0.3, 0.0, 0.3, 0.0}, within(TOL));
+        double std = Math.sqrt((0.09 + 0 + 0.09 + 0) / 4);
+        for (int i = 0; i < rewards.length; i++) {
+            assertThat(grpo[i]).isCloseTo(dr[i] / (std + 1e-6), within(TOL));
+        }
+        // A group with a tiny spread: GRPO blows it up to +-1, Dr. GRPO keeps it tiny.
+        double[] close = {0.500, 0.501};
+        assertThat(Advantages.of(close, 1e-6, false)[1]).isGreaterThan(0.99);
+        assertThat(Advantages.of(close, 1e-6, true)[1]).isCloseTo(0.0005, within(1e-12));
+        assertThat(Advantages.of(new double[] {0.3, 0.3}, 1e-6, true)).containsOnly(0.0);
+        var batch = Advantages.ofBatch(List.of(rewards, new double[] {1, 1}), 1e-6, true, true);
+        assertThat(batch.keptGroups()).containsExactly(0);
+        assertThat(batch.advantages().get(0)).containsExactly(dr, within(TOL));
+    }
 }

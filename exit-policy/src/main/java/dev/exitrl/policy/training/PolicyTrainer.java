@@ -39,6 +39,9 @@ import tools.jackson.databind.json.JsonMapper;
  *       top-p filtering they belong to the filtered distribution, which the trainer does not reproduce.
  *   <li>Groups with zero reward variance are kept (their advantages are 0; they still add the KL term and count
  *       in the group average), as in the paper; dropping them is the caller's choice.
+ *   <li>Dr. GRPO (Liu et al. 2025) is {@link #grpoStep(List, int)} with a constant: each rollout's token terms are
+ *       summed and divided by that constant (the generation budget) instead of the rollout's own policy-token count,
+ *       so a long rollout's tokens weigh as much as a short one's.
  *   <li>AdamW does not decay norm weights and biases; gradients are clipped to a global norm (not in the paper).
  *   <li>The reference policy starts as a copy of the initial weights; {@link #updateReference} applies
  *       {@code ref = alpha * theta + (1 - alpha) * ref} when the caller's schedule (every M steps) says so.
@@ -102,19 +105,31 @@ public final class PolicyTrainer implements AutoCloseable {
 
     /** One GRPO update over the given groups (each a list of rollouts of one task instance). */
     public StepStats grpoStep(List<List<TrainingSample>> groups) {
+        return grpoStep(groups, 0);
+    }
+
+    /**
+     * One GRPO update; {@code constantTokens > 0} normalises every rollout's token sum by that constant (Dr. GRPO)
+     * instead of by the rollout's own policy-token count ({@code 0}: GRPO).
+     */
+    public StepStats grpoStep(List<List<TrainingSample>> groups, int constantTokens) {
+        if (constantTokens < 0) {
+            throw new IllegalArgumentException("constantTokens must be >= 0 (0 = per rollout), got " + constantTokens);
+        }
         if (groups.isEmpty()) {
             throw new IllegalArgumentException("groups must not be empty");
         }
         List<TrainingSample> flat = new ArrayList<>();
-        List<Double> weights = new ArrayList<>(); // per-token weight of each rollout: 1 / (groups * |group| * |o_i|)
+        // per-token weight of each rollout: 1 / (groups * |group| * |o_i|), or the constant for |o_i| (Dr. GRPO)
+        List<Double> weights = new ArrayList<>();
         for (List<TrainingSample> group : groups) {
             if (group.isEmpty()) {
                 throw new IllegalArgumentException("every group must hold at least one rollout");
             }
             for (TrainingSample r : group) {
-                double tokens = r.policyTokens();
+                double tokens = constantTokens > 0 ? constantTokens : r.policyTokens();
                 flat.add(r);
-                weights.add(tokens > 0 ? 1.0 / (groups.size() * group.size() * tokens) : 0.0);
+                weights.add(r.policyTokens() > 0 ? 1.0 / (groups.size() * group.size() * tokens) : 0.0);
             }
         }
         double loss = 0;

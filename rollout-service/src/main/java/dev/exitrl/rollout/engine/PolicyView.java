@@ -21,6 +21,9 @@ public interface PolicyView {
      */
     long[] encode(String text);
 
+    /** Token ids of text that continues a context (environment observations): no special tokens. */
+    long[] encodePlain(String text);
+
     /** One batched generate call (KV cache, per-token behaviour log-probs), a row per prompt. */
     List<Generation> generate(List<long[]> prompts, SamplingParams params);
 
@@ -40,6 +43,11 @@ public interface PolicyView {
             @Override
             public long[] encode(String text) {
                 return policy.tokenizer().encodePrompt(text);
+            }
+
+            @Override
+            public long[] encodePlain(String text) {
+                return policy.tokenizer().encodePlain(text);
             }
 
             @Override

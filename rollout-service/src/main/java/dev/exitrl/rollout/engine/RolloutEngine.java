@@ -1,7 +1,9 @@
 package dev.exitrl.rollout.engine;
 
 import dev.exitrl.core.domain.Domain;
+import dev.exitrl.core.domain.EpisodeLimits;
 import dev.exitrl.core.domain.Verification;
+import dev.exitrl.core.experiment.DomainTrainingOptions;
 import dev.exitrl.core.grpo.DiversityBonus;
 import dev.exitrl.core.reward.RewardMode;
 import dev.exitrl.core.reward.Rewards;
@@ -28,6 +30,9 @@ import java.util.Objects;
  *       response; the submitted prompt ids are the cut ones, which is what the behaviour policy saw. The response
  *       budget of a batch is {@code min(maxNewTokens, maxPositions - longest prompt)}. The paper's models have long
  *       contexts and never hit this; our tiny from-scratch models (512 positions) can.</li>
+ *   <li>Multi-turn domains ({@code Domain.isMultiTurn()}) are played by {@link MultiTurnEnvironment} under the
+ *       domain's training limits (exit-core {@code DomainTrainingOptions.trainingLimits()}) unless the caller gives
+ *       others (evaluation); their quality is the episode's outcome, not a re-verification of the response text.
  *   <li>Embeddings for the diversity bonus: one in-process sentence embedding model for every domain (see
  *       {@link MiniLmEmbedder}) where the paper used domain models (a math BERT, CodeXEmbed). A blank response is
  *       embedded as the text {@code "(empty)"}, since the embedding model refuses blank input.</li>
@@ -62,6 +67,28 @@ public final class RolloutEngine {
             boolean diversityBonus,
             PolicyView policy,
             SamplingParams params) {
+        return run(
+                slots,
+                domain,
+                rewardMode,
+                diversityBonus,
+                policy,
+                params,
+                DomainTrainingOptions.of(domain.id()).trainingLimits());
+    }
+
+    /**
+     * {@link #run(List, Domain, RewardMode, boolean, PolicyView, SamplingParams)} with the episode limits of a
+     * multi-turn domain (ignored for single-turn domains).
+     */
+    public BatchResult run(
+            List<RolloutSlot> slots,
+            Domain domain,
+            RewardMode rewardMode,
+            boolean diversityBonus,
+            PolicyView policy,
+            SamplingParams params,
+            EpisodeLimits limits) {
         if (diversityBonus && embedder == null) {
             throw new IllegalStateException("the diversity bonus needs an embedder");
         }
@@ -95,7 +122,8 @@ public final class RolloutEngine {
                         params.seed());
 
         long t0 = System.nanoTime();
-        List<Episode> episodes = environment.play(rows, policy, batchParams);
+        RolloutEnvironment env = domain.isMultiTurn() ? new MultiTurnEnvironment(domain, limits) : environment;
+        List<Episode> episodes = env.play(rows, policy, batchParams);
         long generateNanos = System.nanoTime() - t0;
         if (episodes.size() != rows.size()) {
             throw new IllegalStateException(
@@ -106,9 +134,11 @@ public final class RolloutEngine {
         Verification[] verdicts = new Verification[rows.size()];
         long generatedTokens = 0;
         for (int i = 0; i < rows.size(); i++) {
-            verdicts[i] =
-                    domain.verify(rows.get(i).slot().task(), episodes.get(i).response());
-            generatedTokens += episodes.get(i).tokenIds().length;
+            Episode e = episodes.get(i);
+            verdicts[i] = e.verification() != null
+                    ? e.verification()
+                    : domain.verify(rows.get(i).slot().task(), e.response());
+            generatedTokens += policyTokens(e);
         }
         long verifyNanos = System.nanoTime() - t0;
 
@@ -132,8 +162,9 @@ public final class RolloutEngine {
                 double reward = Rewards.reward(rewardMode, slot.stepKind(), parentQuality, v.quality());
                 // The verifier's feedback is kept with the child (MLE's error trace decides its DEBUG step); the
                 // revision prompts never show it for IMPROVE or DIVERGE, so keeping it reveals nothing.
+                // A multi-turn episode's history already holds each turn's verdict (its own verification).
                 String feedback = e.feedback() != null ? e.feedback() : v.feedback();
-                History history = e.feedback() == null && v.feedback() != null
+                History history = e.verification() == null && e.feedback() == null && v.feedback() != null
                         ? e.history()
                                 .withLatest(new Turn(
                                         e.history().latest().response(),
@@ -149,7 +180,9 @@ public final class RolloutEngine {
                         e.tokenIds(),
                         e.logProbs(),
                         diversity == null ? null : diversity[row],
-                        v.correct()));
+                        v.correct(),
+                        e.policyMask(),
+                        e.truncated()));
             }
             groups.add(new GroupResult(slot.slot(), slot.prompt(), promptIds.get(s), version, rollouts));
         }
@@ -169,6 +202,18 @@ public final class RolloutEngine {
             return 0;
         }
         return domain.verify(slot.task(), slot.history().latest().response()).quality();
+    }
+
+    /** Tokens the policy generated in an episode (observation tokens of a multi-turn episode excluded). */
+    static long policyTokens(Episode e) {
+        if (e.policyMask() == null) {
+            return e.tokenIds().length;
+        }
+        long n = 0;
+        for (boolean m : e.policyMask()) {
+            n += m ? 1 : 0;
+        }
+        return n;
     }
 
     /** d_i for every row: all responses embedded in one call, the bonus computed per group. */

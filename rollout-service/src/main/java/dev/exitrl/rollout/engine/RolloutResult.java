@@ -11,10 +11,12 @@ import dev.exitrl.core.task.History;
  * @param feedback the environment's feedback kept in the child's history (an error trace, a tool result); null for
  *     single-turn domains, whose verifier verdict must never reach a revision prompt
  * @param history the child's partial history: the slot's history answered with this response
- * @param tokenIds the generated token ids (with a final EOS when the model stopped)
+ * @param tokenIds the token ids after the prompt (with a final EOS when the model stopped)
  * @param logProbs behaviour log-probability of each generated id, one per token id
  * @param diversity the diversity bonus multiplier d_i, or null when the experiment does not use it
  * @param correct whether the verifier says the response fully solves the task
+ * @param policyMask which of {@code tokenIds} the policy generated (multi-turn); null when all of them
+ * @param truncated whether the rollout ran out of budget before it finished
  */
 public record RolloutResult(
         String response,
@@ -25,4 +27,6 @@ public record RolloutResult(
         long[] tokenIds,
         float[] logProbs,
         Double diversity,
-        boolean correct) {}
+        boolean correct,
+        boolean[] policyMask,
+        boolean truncated) {}

@@ -2,6 +2,7 @@ package dev.exitrl.rollout.evaluation;
 
 import dev.exitrl.core.domain.BaseTask;
 import dev.exitrl.core.domain.Domain;
+import dev.exitrl.core.experiment.DomainTrainingOptions;
 import dev.exitrl.core.reward.RewardMode;
 import dev.exitrl.core.task.History;
 import dev.exitrl.core.task.StepKind;
@@ -24,8 +25,18 @@ import java.util.function.Consumer;
  *
  * <p>Choices: the chains sample with the worker's sampling settings (avg@n needs sampling, the paper does not give
  * its evaluation temperature); each step gets its own seed. {@code correct} is the domain verifier's verdict
- * ({@code Verification.correct}). MLE's greedy search scaffold (keep the best so far, debug failures) is not done
- * here: every step is a plain improve step.
+ * ({@code Verification.correct}).
+ *
+ * <p>Per-domain variants (exit-core {@code DomainTrainingOptions}):
+ * <ul>
+ *   <li>Multi-turn domains (tool use) play each step as an episode under the evaluation limits (every remaining
+ *       user turn, up to 60 steps a turn); step k revises the latest turn of the chain's trajectory.
+ *   <li>Greedy search (MLE, the paper's scaffold, as exit-core's {@code GreedySearch}): step k revises the best
+ *       response so far, as a {@code DEBUG} step when that one failed to run ({@code Domain.attemptFailed}) and as
+ *       an {@code IMPROVE} step otherwise; a step's response replaces the best only when it scores strictly higher.
+ *       The row of step k reports the best so far (quality and correctness), the curve the paper plots, with the
+ *       kind the step was asked to do.
+ * </ul>
  */
 public final class EvaluationRunner {
     private final RolloutEngine engine;
@@ -50,9 +61,12 @@ public final class EvaluationRunner {
         if (steps < 0 || samples < 1) {
             throw new IllegalArgumentException("need steps >= 0 and samples >= 1, got " + steps + ", " + samples);
         }
+        DomainTrainingOptions options = DomainTrainingOptions.of(domain.id());
+        boolean greedy = options.greedySearchEvaluation();
         int chains = tasks.size() * samples;
         History[] history = new History[chains];
         double[] quality = new double[chains];
+        boolean[] correct = new boolean[chains];
         List<EvaluationRow> all = new ArrayList<>(chains * (steps + 1));
 
         // Step 0: one group of n samples per task.
@@ -69,12 +83,14 @@ public final class EvaluationRunner {
                     samples));
         }
         List<EvaluationRow> rows = new ArrayList<>(chains);
-        for (GroupResult group : rollOut(first, domain, policy, sampling, 0).groups()) {
+        for (GroupResult group :
+                rollOut(first, domain, policy, sampling, 0, options).groups()) {
             for (int s = 0; s < samples; s++) {
                 RolloutResult r = group.rollouts().get(s);
                 int chain = group.slot() * samples + s;
                 history[chain] = r.history();
                 quality[chain] = r.quality();
+                correct[chain] = r.correct();
                 rows.add(new EvaluationRow(group.slot(), s, 0, StepKind.SOLVE, r.quality(), r.correct()));
             }
         }
@@ -83,24 +99,26 @@ public final class EvaluationRunner {
         // Step k: every chain improves its latest response.
         for (int k = 1; k <= steps; k++) {
             List<RolloutSlot> slots = new ArrayList<>(chains);
+            StepKind[] kinds = new StepKind[chains];
             for (int c = 0; c < chains; c++) {
                 BaseTask task = tasks.get(c / samples);
+                kinds[c] = greedy && domain.attemptFailed(history[c].latest()) ? StepKind.DEBUG : StepKind.IMPROVE;
                 slots.add(new RolloutSlot(
-                        c,
-                        task,
-                        StepKind.IMPROVE,
-                        history[c],
-                        domain.renderPrompt(task, StepKind.IMPROVE, history[c]),
-                        quality[c],
-                        1));
+                        c, task, kinds[c], history[c], domain.renderPrompt(task, kinds[c], history[c]), quality[c], 1));
             }
             rows = new ArrayList<>(chains);
-            for (GroupResult group : rollOut(slots, domain, policy, sampling, k).groups()) {
+            for (GroupResult group :
+                    rollOut(slots, domain, policy, sampling, k, options).groups()) {
                 int c = group.slot();
                 RolloutResult r = group.rollouts().get(0);
-                history[c] = r.history();
-                quality[c] = r.quality();
-                rows.add(new EvaluationRow(c / samples, c % samples, k, StepKind.IMPROVE, r.quality(), r.correct()));
+                if (!greedy || r.quality() > quality[c]) {
+                    history[c] = r.history();
+                    quality[c] = r.quality();
+                    correct[c] = r.correct();
+                }
+                double reported = greedy ? quality[c] : r.quality();
+                boolean right = greedy ? correct[c] : r.correct();
+                rows.add(new EvaluationRow(c / samples, c % samples, k, kinds[c], reported, right));
             }
             emit(rows, all, perStep);
         }
@@ -108,9 +126,15 @@ public final class EvaluationRunner {
     }
 
     private BatchResult rollOut(
-            List<RolloutSlot> slots, Domain domain, PolicyView policy, SamplingSettings sampling, int step) {
+            List<RolloutSlot> slots,
+            Domain domain,
+            PolicyView policy,
+            SamplingSettings sampling,
+            int step,
+            DomainTrainingOptions options) {
         // The reward mode does not matter here: only qualities are recorded.
-        return engine.run(slots, domain, RewardMode.ABSOLUTE, false, policy, sampling.forBatch(step));
+        return engine.run(
+                slots, domain, RewardMode.ABSOLUTE, false, policy, sampling.forBatch(step), options.evaluationLimits());
     }
 
     private static void emit(List<EvaluationRow> rows, List<EvaluationRow> all, Consumer<List<EvaluationRow>> sink) {

@@ -157,6 +157,13 @@ public final class PolicyHolder implements AutoCloseable {
             }
         }
 
+        @Override
+        public long[] encodePlain(String text) {
+            synchronized (loaded) {
+                return view.encodePlain(text);
+            }
+        }
+
         /** One call at a time per policy (exit-policy's {@code Policy} is not thread-safe): evaluations share it. */
         @Override
         public List<Generation> generate(List<long[]> prompts, SamplingParams params) {

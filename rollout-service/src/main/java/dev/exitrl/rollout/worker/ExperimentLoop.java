@@ -208,7 +208,9 @@ final class ExperimentLoop implements Runnable {
                         r.history(),
                         r.tokenIds(),
                         r.logProbs(),
-                        r.diversity()));
+                        r.diversity(),
+                        r.policyMask(),
+                        r.truncated()));
             }
             groups.add(new SubmitGroup(
                     SubmitGroup.keyOf(lease.leaseId(), g.slot()),

@@ -171,6 +171,11 @@ class PolicyHolderTest {
                     }
 
                     @Override
+                    public long[] encodePlain(String text) {
+                        return lease.encodePlain(text);
+                    }
+
+                    @Override
                     public List<Generation> generate(List<long[]> prompts, SamplingParams params) {
                         var swap = CompletableFuture.supplyAsync(() -> {
                             try {

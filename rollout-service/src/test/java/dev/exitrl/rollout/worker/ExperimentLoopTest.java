@@ -14,6 +14,7 @@ import dev.exitrl.core.task.StepKind;
 import dev.exitrl.core.task.TaskInstance;
 import dev.exitrl.core.task.Turn;
 import dev.exitrl.policy.Policy;
+import dev.exitrl.policy.tokenizer.CharVocabulary;
 import dev.exitrl.rollout.RolloutProperties;
 import dev.exitrl.rollout.TinyPolicies;
 import dev.exitrl.rollout.engine.Embedder;
@@ -66,9 +67,10 @@ class ExperimentLoopTest {
     String checkpointUri;
     String checkpointSha;
     List<LeaseSlot> slots;
+    String domain = "countdown";
 
     TaskSpaceClient fakeTaskSpace() {
-        ExperimentConfig config = ExperimentConfig.defaults("countdown", Preset.EXIT);
+        ExperimentConfig config = ExperimentConfig.defaults(domain, Preset.EXIT);
         return (TaskSpaceClient) Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[] {TaskSpaceClient.class}, (proxy, method, args) -> {
                     switch (method.getName()) {
@@ -76,7 +78,7 @@ class ExperimentLoopTest {
                             return new ExperimentView(
                                     experiment,
                                     "e",
-                                    "countdown",
+                                    domain,
                                     "exit",
                                     status,
                                     1,
@@ -101,6 +103,8 @@ class ExperimentLoopTest {
                                 out.add(new SubmitOutcome(1, 1, 0, "added", 0, 0, 1, submits.size() > 2));
                             }
                             return out;
+                        case "releaseLease":
+                            return null;
                         default:
                             throw new UnsupportedOperationException(method.getName());
                     }
@@ -221,6 +225,89 @@ class ExperimentLoopTest {
     }
 
     /** A cheap deterministic embedding (character counts): the loop test is about wiring, not embeddings. */
+    /**
+     * A tool-use experiment on a real (random) tiny policy through lease, multi-turn rollout and submit: the records
+     * carry the policy mask and the truncation flag, and the masked tokens are the environment's.
+     */
+    @Test
+    void aToolUseBatchSubmitsMaskedMultiTurnRollouts() throws Exception {
+        domain = "tool-use";
+        Domain toolUse = DomainRegistry.standard().get(domain);
+        List<BaseTask> tasks = toolUse.generate(new GeneratorSpec(4, 2, 2, 0)).train();
+        slots = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            slots.add(new LeaseSlot(
+                    i,
+                    10 + i,
+                    100 + i,
+                    0,
+                    StepKind.SOLVE,
+                    false,
+                    tasks.get(i),
+                    History.empty(),
+                    toolUse.renderPrompt(tasks.get(i), StepKind.SOLVE, History.empty()),
+                    null,
+                    RewardMode.ABSOLUTE,
+                    4));
+        }
+        var metrics = new RolloutMetrics(new SimpleMeterRegistry());
+        RolloutProperties properties = properties();
+        try (CheckpointServer server = new CheckpointServer();
+                PolicyHolders holders = new PolicyHolders(properties, metrics)) {
+            byte[] zip;
+            try (Policy p = TinyPolicies.create(dir.resolve("p"), 1)) {
+                zip = CheckpointServer.zip(p, dir.resolve("p"));
+            }
+            checkpointUri = server.serve("/v3", zip).toString();
+            checkpointSha = CheckpointServer.sha256(zip);
+            var loop = new ExperimentLoop(
+                    experiment,
+                    fakeTaskSpace(),
+                    holders,
+                    new RolloutEngine(new SingleTurnEnvironment(), new HistogramEmbedder()),
+                    new SamplingSettings(24, 1.0, 1.0, 5),
+                    properties,
+                    metrics);
+            assertThat(loop.step()).isEqualTo(ExperimentLoop.Step.BATCH);
+
+            List<SubmitGroup> groups = submits.get(submits.size() - 1).groups();
+            assertThat(groups).hasSize(2);
+            int withObservations = 0;
+            for (SubmitGroup g : groups) {
+                assertThat(g.rollouts()).hasSize(4);
+                for (RolloutRecord r : g.rollouts()) {
+                    assertThat(r.policyMask()).hasSameSizeAs(r.tokenIds());
+                    assertThat(r.logProbs()).hasSameSizeAs(r.tokenIds());
+                    assertThat(r.policyMask()[0])
+                            .as("the first token after the prompt is the model's")
+                            .isTrue();
+                    assertThat(r.truncated()).isNotNull();
+                    assertThat(r.history().turnCount())
+                            .as("training plays the first request")
+                            .isEqualTo(1);
+                    assertThat(r.quality()).isBetween(0.0, 1.0);
+                    boolean observed = false;
+                    for (int i = 0; i < r.tokenIds().length; i++) {
+                        if (r.policyMask()[i]) {
+                            assertThat(r.logProbs()[i]).isNegative();
+                        } else {
+                            assertThat(r.logProbs()[i]).isZero();
+                            observed = true;
+                        }
+                    }
+                    withObservations += observed ? 1 : 0;
+                    // the last message cut at the 24-token limit (no EOS) makes the rollout truncated
+                    long last = r.tokenIds()[r.tokenIds().length - 1];
+                    boolean endsWithEos = last == CharVocabulary.EOS;
+                    if (!endsWithEos && r.policyMask()[r.tokenIds().length - 1]) {
+                        assertThat(r.truncated()).isTrue();
+                    }
+                }
+            }
+            System.out.println("tool-use rollouts with observations: " + withObservations + " of 8");
+        }
+    }
+
     static final class HistogramEmbedder implements Embedder {
         @Override
         public List<float[]> embed(List<String> texts) {

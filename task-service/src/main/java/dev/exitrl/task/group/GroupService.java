@@ -336,6 +336,13 @@ class GroupService {
                         at + "logProbs",
                         "must have one entry per token id (" + r.tokenIds().length + "), had " + r.logProbs().length));
             }
+            if (r.policyMask() != null && (r.tokenIds() == null || r.policyMask().length != r.tokenIds().length)) {
+                errors.add(new FieldError(
+                        at + "policyMask",
+                        "must have one entry per token id ("
+                                + (r.tokenIds() == null ? "no tokenIds were sent" : r.tokenIds().length) + "), had "
+                                + r.policyMask().length));
+            }
             if (r.logProbs() != null && !allFinite(r.logProbs())) {
                 errors.add(new FieldError(at + "logProbs", "must all be finite"));
             }
@@ -390,7 +397,9 @@ class GroupService {
                     rollout.history(),
                     r.tokenIds(),
                     r.logProbs(),
-                    r.diversity()));
+                    r.diversity(),
+                    r.policyMask(),
+                    r.truncated()));
         }
         return out;
     }

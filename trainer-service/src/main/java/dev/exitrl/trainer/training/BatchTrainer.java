@@ -1,5 +1,6 @@
 package dev.exitrl.trainer.training;
 
+import dev.exitrl.core.experiment.DomainTrainingOptions;
 import dev.exitrl.core.experiment.ExperimentConfig;
 import dev.exitrl.core.grpo.Advantages;
 import dev.exitrl.policy.Policy;
@@ -32,6 +33,20 @@ import java.util.List;
  *       the current version had generated it. Counted in {@link BatchResult#recomputedRollouts()}.
  *   <li>With {@code dropZeroVarianceGroups}, a batch whose groups all have zero variance trains nothing: no
  *       optimizer step, no new version ({@link BatchResult#trained()} is false).
+ * </ul>
+ *
+ * <p>Per-domain options (exit-core {@link DomainTrainingOptions}, the paper's appendix A.3; tool use turns all on):
+ * <ul>
+ *   <li>Policy mask: only tokens the worker marks as the policy's ({@code RolloutRecord.policyMask}; tool results
+ *       and later user requests of a multi-turn episode are not) carry loss, KL and ratio; the others are context.
+ *   <li>Dr. GRPO: advantages {@code r - mean(r)} (exit-core {@link Advantages}) and each rollout's token sum divided
+ *       by one constant instead of its own length. The constant is the model's context length, the longest response
+ *       any rollout can have (Liu et al. use the generation budget, which the trainer does not know; under AdamW the
+ *       constant only rescales the step, since the update is nearly invariant to a gradient's scale).
+ *   <li>Overlong filtering (DAPO): a rollout the worker marks truncated gets an all-zero mask, so it adds no loss
+ *       and no KL; its reward still counts in its group's mean (the advantages of the others are unchanged by the
+ *       filter), and it still counts in its group's size. A batch whose rollouts are all filtered still takes an
+ *       (empty) optimizer step so every claimed batch makes a version.
  * </ul>
  *
  * <p>Runs on the training thread only (DJL's gradient collector is global).
@@ -73,6 +88,7 @@ public final class BatchTrainer {
         }
         long started = System.nanoTime();
         trainer.setConfig(grpoConfig(config, trainer.config()));
+        DomainTrainingOptions options = DomainTrainingOptions.of(config.domain());
         List<double[]> rewards = new ArrayList<>(groups.size());
         for (ClaimedGroup g : groups) {
             if (g.rollouts() == null || g.rollouts().isEmpty()) {
@@ -80,13 +96,13 @@ public final class BatchTrainer {
             }
             rewards.add(g.rollouts().stream().mapToDouble(RolloutRecord::reward).toArray());
         }
-        Advantages.Batch advantages =
-                Advantages.ofBatch(rewards, config.advantageEpsilon(), config.dropZeroVarianceGroups());
+        Advantages.Batch advantages = Advantages.ofBatch(
+                rewards, config.advantageEpsilon(), config.dropZeroVarianceGroups(), options.drGrpo());
 
         List<PendingGroup> kept = new ArrayList<>();
         for (int k = 0; k < advantages.keptGroups().size(); k++) {
             ClaimedGroup g = groups.get(advantages.keptGroups().get(k));
-            kept.add(tokenise(g, advantages.advantages().get(k)));
+            kept.add(tokenise(g, advantages.advantages().get(k), options));
         }
         int recomputed = fillBehaviourLogProbs(kept);
         List<List<TrainingSample>> batch = new ArrayList<>(kept.size());
@@ -96,9 +112,10 @@ public final class BatchTrainer {
 
         List<StepStats> steps = new ArrayList<>();
         boolean referenceUpdated = false;
+        int constantTokens = options.drGrpo() ? policy.model().config().maxPositionEmbeddings() : 0;
         if (!batch.isEmpty()) {
             for (int epoch = 0; epoch < config.epochsPerBatch(); epoch++) {
-                steps.add(trainer.grpoStep(batch));
+                steps.add(trainer.grpoStep(batch, constantTokens));
             }
             if (version % config.refUpdateEvery() == 0) {
                 trainer.updateReference(config.refUpdateAlpha());
@@ -131,24 +148,47 @@ public final class BatchTrainer {
                 current.adamEps());
     }
 
-    /** A group on its way to training samples; {@code behaviour[i]} is null until known. */
-    private record PendingGroup(long[] prompt, List<long[]> responses, List<float[]> behaviour, double[] advantages) {
+    /**
+     * A group on its way to training samples; {@code behaviour[i]} is null until known, {@code masks[i]} null when
+     * every token of rollout i is a policy token.
+     */
+    private record PendingGroup(
+            long[] prompt, List<long[]> responses, List<float[]> behaviour, List<float[]> masks, double[] advantages) {
         List<TrainingSample> samples() {
             List<TrainingSample> out = new ArrayList<>(responses.size());
             for (int i = 0; i < responses.size(); i++) {
-                out.add(new TrainingSample(prompt, responses.get(i), behaviour.get(i), advantages[i]));
+                out.add(new TrainingSample(prompt, responses.get(i), behaviour.get(i), advantages[i], masks.get(i)));
             }
             return out;
         }
     }
 
-    private PendingGroup tokenise(ClaimedGroup g, double[] groupAdvantages) {
+    /**
+     * The policy mask of a rollout's tokens: all zeros for a truncated rollout under overlong filtering, the worker's
+     * mask when the domain masks non-assistant tokens and the worker sent one (it must fit the tokens), else null.
+     */
+    static float[] policyMask(RolloutRecord r, long[] ids, DomainTrainingOptions options) {
+        if (options.overlongFiltering() && r.isTruncated()) {
+            return new float[ids.length];
+        }
+        if (!options.maskNonAssistantTokens() || r.policyMask() == null || r.policyMask().length != ids.length) {
+            return null;
+        }
+        float[] mask = new float[ids.length];
+        for (int t = 0; t < ids.length; t++) {
+            mask[t] = r.policyMask()[t] ? 1f : 0f;
+        }
+        return mask;
+    }
+
+    private PendingGroup tokenise(ClaimedGroup g, double[] groupAdvantages, DomainTrainingOptions options) {
         PolicyTokenizer tok = policy.tokenizer();
         long[] prompt = g.promptTokenIds() != null && g.promptTokenIds().length > 0
                 ? g.promptTokenIds()
                 : tok.encodePrompt(g.prompt());
         List<long[]> responses = new ArrayList<>();
         List<float[]> behaviour = new ArrayList<>();
+        List<float[]> masks = new ArrayList<>();
         double[] adv = new double[g.rollouts().size()];
         for (int i = 0; i < g.rollouts().size(); i++) {
             RolloutRecord r = g.rollouts().get(i);
@@ -159,12 +199,13 @@ public final class BatchTrainer {
                 ids = withEos(tok.encodePlain(r.response()));
             }
             responses.add(ids);
+            masks.add(policyMask(r, ids, options));
             boolean logProbsFit = r.logProbs() != null && r.logProbs().length == ids.length;
             behaviour.add(logProbsFit ? r.logProbs() : null);
             // The diversity bonus scales the group-normalised advantage (exit-algorithm.md, "Diversity bonus").
             adv[i] = groupAdvantages[i] * (r.diversity() == null ? 1.0 : r.diversity());
         }
-        return new PendingGroup(prompt, responses, behaviour, adv);
+        return new PendingGroup(prompt, responses, behaviour, masks, adv);
     }
 
     private long[] withEos(long[] response) {

@@ -83,7 +83,7 @@ final class ToolUseEpisode implements Episode {
         for (ToolCalls.Block block : message.blocks()) {
             if (stepsInTurn == limits.stepsPerTurn()) {
                 finished = true;
-                return new EnvironmentStep(observations, true, true);
+                return new EnvironmentStep(observations, true, true, true);
             }
             stepsInTurn++;
             for (String result : env.run(block, task.hiddenAt(turn))) {

@@ -138,6 +138,7 @@ class ToolUseEpisodeTest {
                         r -> assertThat(r).contains("argument 'file_name' must be a string"),
                         r -> assertThat(r).startsWith("{\"current_working_directory\""));
         EnvironmentStep end = episode.step("I am not sure how to do this.");
+        assertThat(end.cutOff()).as("the model ended the turn itself").isFalse();
         assertThat(end.turnFinished()).isTrue();
         assertThat(end.episodeFinished()).isTrue(); // a difficulty-1 task has one turn
         assertThat(episode.outcome().verification().quality()).isZero();
@@ -150,10 +151,13 @@ class ToolUseEpisodeTest {
         BaseTask base = domain.generate(new GeneratorSpec(5, 1, 1, 0)).train().get(0);
         Episode episode = domain.startEpisode(base, StepKind.SOLVE, History.empty(), new EpisodeLimits(1, 3));
         String ls = ToolCalls.render(ToolUseGenerator.call("ls"));
-        assertThat(episode.step(ls + ls).episodeFinished()).isFalse();
+        EnvironmentStep first = episode.step(ls + ls);
+        assertThat(first.episodeFinished()).isFalse();
+        assertThat(first.cutOff()).isFalse();
         EnvironmentStep cut = episode.step(ls + ls);
         assertThat(cut.observations()).hasSize(1); // the third step ran, the fourth was refused
         assertThat(cut.episodeFinished()).isTrue();
+        assertThat(cut.cutOff()).as("ran out of its step budget").isTrue();
         assertThat(episode.outcome().verification().feedback()).contains("more than 3 steps");
     }
 
