@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.exitrl.core.sampling.Candidate;
 import dev.exitrl.core.sampling.SoftmaxSampler;
+import dev.exitrl.task.lease.TableScanBaseline;
 import dev.exitrl.taskapi.GenerateTasks;
 import dev.exitrl.taskapi.LeaseRequest;
 import dev.exitrl.taskapi.RolloutRecord;
@@ -104,16 +105,18 @@ class TaskSpaceBenchmark {
     }
 
     private static ConfigurableApplicationContext start(TestPostgres.Connection db, boolean index) {
-        // Command-line arguments: they outrank application.yml.
-        return new SpringApplicationBuilder(TaskServiceApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--spring.datasource.url=" + db.jdbcUrl(),
-                        "--spring.datasource.username=" + db.username(),
-                        "--spring.datasource.password=" + db.password(),
-                        "--exit.task.sampling-index=" + index,
-                        "--spring.datasource.hikari.maximum-pool-size=8",
-                        "--logging.level.root=WARN");
+        // Command-line arguments: they outrank application.yml. The baseline reads the buffer table per lease.
+        var builder = new SpringApplicationBuilder(TaskServiceApplication.class);
+        if (!index) {
+            builder.initializers(TableScanBaseline.initializer());
+        }
+        return builder.run(
+                "--server.port=0",
+                "--spring.datasource.url=" + db.jdbcUrl(),
+                "--spring.datasource.username=" + db.username(),
+                "--spring.datasource.password=" + db.password(),
+                "--spring.datasource.hikari.maximum-pool-size=8",
+                "--logging.level.root=WARN");
     }
 
     private static int port(ConfigurableApplicationContext context) {

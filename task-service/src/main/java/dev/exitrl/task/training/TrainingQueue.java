@@ -32,7 +32,7 @@ import tools.jackson.databind.ObjectMapper;
  * (state DROPPED_STALE) and counted.
  */
 @Service
-class TrainingQueue {
+public class TrainingQueue {
     private final JdbcClient jdbc;
     private final ObjectMapper mapper;
     private final ExperimentLocks locks;
@@ -58,11 +58,7 @@ class TrainingQueue {
     public ClaimView claim(UUID experimentId, int maxGroups, Long currentVersion, Integer claimSeconds) {
         var experiment = locks.read(experimentId);
         long version = currentVersion != null ? currentVersion : experiment.policyVersion();
-        jdbc.sql(
-                        "UPDATE training_queue SET state = 'READY', claim_id = NULL, claim_expires_at = NULL, updated_at = now()"
-                                + " WHERE experiment_id = ? AND state = 'CLAIMED' AND claim_expires_at < now()")
-                .param(experimentId)
-                .update();
+        returnExpiredClaims(experimentId);
         int dropped = jdbc.sql("UPDATE training_queue SET state = 'DROPPED_STALE', updated_at = now()"
                         + " WHERE experiment_id = ? AND state = 'READY' AND policy_version < ?")
                 .param(experimentId)
@@ -116,6 +112,28 @@ class TrainingQueue {
                 })
                 .list();
         return new ClaimView(claimId, expiresAt, version, dropped, groups);
+    }
+
+    /**
+     * Claims past their expiry return their groups to the queue, for every experiment: what the expiry reaper runs,
+     * so that a crashed trainer's groups come back even when no new claim comes to return them on the way.
+     */
+    @Transactional
+    public void returnExpiredClaims() {
+        jdbc.sql(
+                        "SELECT DISTINCT experiment_id FROM training_queue WHERE state = 'CLAIMED' AND claim_expires_at < now()")
+                .query(UUID.class)
+                .list()
+                .forEach(this::returnExpiredClaims);
+    }
+
+    /** One experiment's expired claims return their groups to the queue (before each claim, and by the reaper). */
+    private void returnExpiredClaims(UUID experimentId) {
+        jdbc.sql(
+                        "UPDATE training_queue SET state = 'READY', claim_id = NULL, claim_expires_at = NULL, updated_at = now()"
+                                + " WHERE experiment_id = ? AND state = 'CLAIMED' AND claim_expires_at < now()")
+                .param(experimentId)
+                .update();
     }
 
     /** Marks a claim's groups consumed; an expired claim whose groups went back to the queue is a 409. */
