@@ -1,6 +1,7 @@
 package dev.exitrl.task.lease;
 
 import dev.exitrl.task.TaskServiceProperties;
+import dev.exitrl.task.metrics.TaskSpaceMetrics;
 import dev.exitrl.task.space.BufferIndex;
 import dev.exitrl.task.space.BufferIndexes;
 import dev.exitrl.task.space.ExperimentLocks;
@@ -8,8 +9,6 @@ import dev.exitrl.task.space.LockedExperiment;
 import dev.exitrl.task.web.ConflictException;
 import dev.exitrl.task.web.NotFoundException;
 import dev.exitrl.taskapi.LeaseView;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -36,27 +35,24 @@ class LeaseService {
     private final LeaseStore store;
     private final BufferIndexes indexes;
     private final TaskServiceProperties properties;
-    private final Timer leaseTimer;
+    private final TaskSpaceMetrics metrics;
 
     LeaseService(
             ExperimentLocks locks,
             LeaseStore store,
             BufferIndexes indexes,
             TaskServiceProperties properties,
-            MeterRegistry meters) {
+            TaskSpaceMetrics metrics) {
         this.locks = locks;
         this.store = store;
         this.indexes = indexes;
         this.properties = properties;
-        this.leaseTimer = Timer.builder("exit.lease.latency")
-                .description("time to choose and lease a batch")
-                .publishPercentileHistogram()
-                .register(meters);
+        this.metrics = metrics;
     }
 
     @Transactional
     public LeaseView lease(UUID experimentId, String workerId, int size, Integer durationSeconds) {
-        return leaseTimer.record(() -> leaseLocked(experimentId, workerId, size, durationSeconds));
+        return metrics.leaseLatency().record(() -> leaseLocked(experimentId, workerId, size, durationSeconds));
     }
 
     private LeaseView leaseLocked(UUID experimentId, String workerId, int size, Integer durationSeconds) {

@@ -2,6 +2,7 @@ package dev.exitrl.task.training;
 
 import dev.exitrl.core.task.StepKind;
 import dev.exitrl.task.TaskServiceProperties;
+import dev.exitrl.task.metrics.TaskSpaceMetrics;
 import dev.exitrl.task.space.ExperimentLocks;
 import dev.exitrl.task.space.StoredRollouts;
 import dev.exitrl.task.web.ConflictException;
@@ -9,8 +10,6 @@ import dev.exitrl.taskapi.ClaimView;
 import dev.exitrl.taskapi.ClaimedGroup;
 import dev.exitrl.taskapi.PolicyVersionRequest;
 import dev.exitrl.taskapi.PolicyVersionView;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,21 +36,19 @@ public class TrainingQueue {
     private final ObjectMapper mapper;
     private final ExperimentLocks locks;
     private final TaskServiceProperties properties;
-    private final Counter staleDrops;
+    private final TaskSpaceMetrics metrics;
 
     TrainingQueue(
             JdbcClient jdbc,
             ObjectMapper mapper,
             ExperimentLocks locks,
             TaskServiceProperties properties,
-            MeterRegistry meters) {
+            TaskSpaceMetrics metrics) {
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.locks = locks;
         this.properties = properties;
-        this.staleDrops = Counter.builder("exit.training.stale.drops")
-                .description("groups dropped from the training queue as too stale")
-                .register(meters);
+        this.metrics = metrics;
     }
 
     @Transactional
@@ -64,7 +61,7 @@ public class TrainingQueue {
                 .param(experimentId)
                 .param(version - experiment.config().maxStaleness())
                 .update();
-        staleDrops.increment(dropped);
+        metrics.droppedStale(dropped);
 
         UUID claimId = UUID.randomUUID();
         Instant expiresAt = Instant.now()
