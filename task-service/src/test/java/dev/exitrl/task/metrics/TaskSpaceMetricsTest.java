@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.exitrl.task.buffer.TaskSpaceApiTest;
 import dev.exitrl.taskapi.ExperimentStatus;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;
 import org.assertj.core.api.Assertions;
@@ -31,7 +32,7 @@ class TaskSpaceMetricsTest extends TaskSpaceApiTest {
         String before = get("/actuator/prometheus").body();
         String tag = "experiment=\"" + running + "\"";
         assertThat(sample(before, "exit_leases_outstanding", tag)).contains(0.0);
-        assertThat(sample(before, "exit_training_queue_depth", tag + ",state=\"ready\""))
+        assertThat(sample(before, "exit_training_queue_depth", tag, "state=\"ready\""))
                 .contains(0.0);
 
         insertLease(running, 0, "ACTIVE", "5 minutes", a);
@@ -52,13 +53,13 @@ class TaskSpaceMetricsTest extends TaskSpaceApiTest {
 
         assertThat(sample(after, "exit_leases_outstanding", tag)).contains(2.0);
         assertThat(sample(after, "exit_leases_expired", tag)).contains(1.0);
-        assertThat(sample(after, "exit_training_queue_depth", tag + ",state=\"ready\""))
+        assertThat(sample(after, "exit_training_queue_depth", tag, "state=\"ready\""))
                 .contains(2.0);
-        assertThat(sample(after, "exit_training_queue_depth", tag + ",state=\"claimed\""))
+        assertThat(sample(after, "exit_training_queue_depth", tag, "state=\"claimed\""))
                 .contains(1.0);
-        assertThat(sample(after, "exit_training_queue_depth", tag + ",state=\"consumed\""))
+        assertThat(sample(after, "exit_training_queue_depth", tag, "state=\"consumed\""))
                 .contains(0.0);
-        assertThat(sample(after, "exit_training_queue_depth", tag + ",state=\"dropped_stale\""))
+        assertThat(sample(after, "exit_training_queue_depth", tag, "state=\"dropped_stale\""))
                 .contains(1.0);
         assertThat(sample(after, "exit_leases_outstanding", "experiment=\"" + created + "\""))
                 .as("lease and queue gauges, too, report running and paused experiments only")
@@ -100,11 +101,12 @@ class TaskSpaceMetricsTest extends TaskSpaceApiTest {
         }
     }
 
-    /** The value of the first sample line of {@code name} whose labels contain {@code tag}. */
-    static Optional<Double> sample(String exposition, String name, String tag) {
+    /** The value of the first sample line of {@code name} whose labels contain every one of {@code tags}. */
+    static Optional<Double> sample(String exposition, String name, String... tags) {
         return exposition
                 .lines()
-                .filter(line -> line.startsWith(name + "{") && line.contains(tag))
+                .filter(line ->
+                        line.startsWith(name + "{") && Arrays.stream(tags).allMatch(line::contains))
                 .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .findFirst();
     }
