@@ -14,8 +14,6 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param leaseDuration how long a worker holds leased instances before they are served again
  * @param claimDuration how long the trainer holds a claimed training batch before it returns to the queue
- * @param samplingIndex leases sample from an in-memory mirror of the buffer (true) instead of reading every buffered
- *                      row per lease (false, the baseline the benchmark compares against); both choose identically
  * @param limits        size limits of what clients send
  */
 @Validated
@@ -23,7 +21,6 @@ import org.springframework.validation.annotation.Validated;
 public record TaskServiceProperties(
         @NotNull @DefaultValue("PT5M") Duration leaseDuration,
         @NotNull @DefaultValue("PT10M") Duration claimDuration,
-        @DefaultValue("true") boolean samplingIndex,
         @NotNull @Valid @DefaultValue Limits limits) {
 
     /**

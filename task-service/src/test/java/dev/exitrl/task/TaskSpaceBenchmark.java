@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.exitrl.core.sampling.Candidate;
 import dev.exitrl.core.sampling.SoftmaxSampler;
+import dev.exitrl.task.lease.TableScanBaseline;
 import dev.exitrl.taskapi.GenerateTasks;
 import dev.exitrl.taskapi.LeaseRequest;
 import dev.exitrl.taskapi.RolloutRecord;
@@ -31,7 +32,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * Two task-services run on one PostgreSQL: one leases from the in-memory buffer index, the other reads the
  * buffer table per lease (the baseline). Each buffer size is filled directly in SQL, then both are measured in
  * the same run, next to exit-core's in-memory reference sampler on the same scores.
- * Set {@code -Dbench.sizes=100000,1000000} (default) and {@code -Dbench.leases=40}.
+ * Set {@code -Dbench.sizes=100000,1000000} (default), {@code -Dbench.leases=40} and {@code -Dbench.groups=400} (groups
+ * each of the four submitting clients submits).
  */
 @Tag("bench")
 class TaskSpaceBenchmark {
@@ -44,6 +46,7 @@ class TaskSpaceBenchmark {
                 .mapToInt(Integer::parseInt)
                 .toArray();
         int leases = Integer.getInteger("bench.leases", 40);
+        int groups = Integer.getInteger("bench.groups", 400); // per submitting client
         var db = TestPostgres.freshDatabase();
         var indexed = start(db, true);
         var scanning = start(db, false);
@@ -82,11 +85,11 @@ class TaskSpaceBenchmark {
                 rows.add(new Row(
                         "submit groups/s (4 clients, G=8, one per request)",
                         size,
-                        fmt(submitThroughput(api, id, 4, 400, false))));
+                        fmt(submitThroughput(api, id, 4, groups, false))));
                 rows.add(new Row(
                         "submit groups/s (4 clients, G=8, a lease's 8 per request)",
                         size,
-                        fmt(submitThroughput(api, id, 4, 400, true))));
+                        fmt(submitThroughput(api, id, 4, groups, true))));
                 rows.add(new Row(
                         "server-side mean submit / lease time (ms)",
                         size,
@@ -104,16 +107,18 @@ class TaskSpaceBenchmark {
     }
 
     private static ConfigurableApplicationContext start(TestPostgres.Connection db, boolean index) {
-        // Command-line arguments: they outrank application.yml.
-        return new SpringApplicationBuilder(TaskServiceApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--spring.datasource.url=" + db.jdbcUrl(),
-                        "--spring.datasource.username=" + db.username(),
-                        "--spring.datasource.password=" + db.password(),
-                        "--exit.task.sampling-index=" + index,
-                        "--spring.datasource.hikari.maximum-pool-size=8",
-                        "--logging.level.root=WARN");
+        // Command-line arguments: they outrank application.yml. The baseline reads the buffer table per lease.
+        var builder = new SpringApplicationBuilder(TaskServiceApplication.class);
+        if (!index) {
+            builder.initializers(TableScanBaseline.initializer());
+        }
+        return builder.run(
+                "--server.port=0",
+                "--spring.datasource.url=" + db.jdbcUrl(),
+                "--spring.datasource.username=" + db.username(),
+                "--spring.datasource.password=" + db.password(),
+                "--spring.datasource.hikari.maximum-pool-size=8",
+                "--logging.level.root=WARN");
     }
 
     private static int port(ConfigurableApplicationContext context) {

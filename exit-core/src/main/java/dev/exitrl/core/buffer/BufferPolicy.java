@@ -45,7 +45,16 @@ public final class BufferPolicy {
 
     /** Eviction order: lowest score first, then oldest insertion. The first item is the victim. */
     public static final Comparator<BufferItem> EVICTION_ORDER =
-            Comparator.comparingDouble(BufferItem::score).thenComparingLong(BufferItem::insertionSeq);
+            (a, b) -> compareForEviction(a.score(), a.insertionSeq(), b.score(), b.insertionSeq());
+
+    /**
+     * {@link #EVICTION_ORDER} on the two fields it reads, for indexes that keep them in arrays: negative when the
+     * item {@code (scoreA, insertionSeqA)} leaves the buffer before {@code (scoreB, insertionSeqB)}.
+     */
+    public static int compareForEviction(double scoreA, long insertionSeqA, double scoreB, long insertionSeqB) {
+        int byScore = Double.compare(scoreA, scoreB);
+        return byScore != 0 ? byScore : Long.compare(insertionSeqA, insertionSeqB);
+    }
 
     private BufferPolicy() {}
 

@@ -13,6 +13,9 @@ import dev.exitrl.core.task.Group;
  * A group whose qualities are all equal scores exactly 0 (no rounding residue from the mean).
  */
 public final class LearnabilityScore {
+    /** The largest score: half the group's returns at 0, half at 1. */
+    public static final double MAX = 0.25;
+
     private LearnabilityScore() {}
 
     /** The score of {@code group}: the population variance of its rewards. */

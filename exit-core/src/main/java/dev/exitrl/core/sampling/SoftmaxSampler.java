@@ -1,5 +1,6 @@
 package dev.exitrl.core.sampling;
 
+import dev.exitrl.core.buffer.LearnabilityScore;
 import java.util.List;
 
 /**
@@ -12,6 +13,16 @@ public record SoftmaxSampler(double kappa) implements BufferSampler {
         if (!(kappa > 0) || Double.isInfinite(kappa)) {
             throw new IllegalArgumentException("kappa must be > 0 and finite, was " + kappa);
         }
+    }
+
+    /**
+     * The unnormalised weight of an item with learnability score {@code score}, {@code exp(kappa (S - S_max))}:
+     * {@code P(i) = weight(S_i) / sum_j weight(S_j)} over any set of candidates. Shifted by the largest possible
+     * score ({@link LearnabilityScore#MAX}) instead of the candidates' maximum, so a weight does not depend on the
+     * other items and an index can keep running sums of them; it never exceeds 1.
+     */
+    public double weight(double score) {
+        return Math.exp(kappa * (score - LearnabilityScore.MAX));
     }
 
     @Override

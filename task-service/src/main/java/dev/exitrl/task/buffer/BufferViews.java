@@ -1,5 +1,6 @@
 package dev.exitrl.task.buffer;
 
+import dev.exitrl.core.buffer.LearnabilityScore;
 import dev.exitrl.core.domain.TaskJson;
 import dev.exitrl.task.web.NotFoundException;
 import dev.exitrl.taskapi.BufferItem;
@@ -24,10 +25,10 @@ import tools.jackson.databind.ObjectMapper;
 @Service
 class BufferViews {
     /**
-     * Upper end of the score histogram. S is the population variance of qualities in [0, 1], which is at most
-     * 1/4 (half the group at 0, half at 1); anything above (a domain with another score) goes to the last bin.
+     * Upper end of the score histogram: the largest learnability score; anything above (a domain with another score)
+     * goes to the last bin.
      */
-    static final double MAX_SCORE = 0.25;
+    static final double MAX_SCORE = LearnabilityScore.MAX;
 
     static final int SCORE_BINS = 10;
 

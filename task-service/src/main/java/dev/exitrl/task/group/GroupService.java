@@ -14,6 +14,7 @@ import dev.exitrl.core.task.Rollout;
 import dev.exitrl.core.task.StepKind;
 import dev.exitrl.core.task.TaskInstance;
 import dev.exitrl.task.TaskServiceProperties;
+import dev.exitrl.task.metrics.TaskSpaceMetrics;
 import dev.exitrl.task.space.BufferIndexes;
 import dev.exitrl.task.space.BufferStore;
 import dev.exitrl.task.space.ExperimentLocks;
@@ -27,9 +28,6 @@ import dev.exitrl.taskapi.ExperimentStatus;
 import dev.exitrl.taskapi.RolloutRecord;
 import dev.exitrl.taskapi.SubmitGroup;
 import dev.exitrl.taskapi.SubmitOutcome;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,9 +72,7 @@ class GroupService {
     private final BufferStore buffer;
     private final BufferIndexes indexes;
     private final TaskServiceProperties.Limits limits;
-    private final Timer submitTimer;
-    private final Counter submits;
-    private final Counter replays;
+    private final TaskSpaceMetrics metrics;
 
     GroupService(
             JdbcClient jdbc,
@@ -86,7 +82,7 @@ class GroupService {
             BufferStore buffer,
             BufferIndexes indexes,
             TaskServiceProperties properties,
-            MeterRegistry meters) {
+            TaskSpaceMetrics metrics) {
         this.indexes = indexes;
         this.jdbc = jdbc;
         this.mapper = mapper;
@@ -94,20 +90,12 @@ class GroupService {
         this.instances = instances;
         this.buffer = buffer;
         this.limits = properties.limits();
-        this.submitTimer = Timer.builder("exit.submit.latency")
-                .description("time to store a group and update the buffer")
-                .publishPercentileHistogram()
-                .register(meters);
-        this.submits =
-                Counter.builder("exit.submits").description("groups stored").register(meters);
-        this.replays = Counter.builder("exit.submit.replays")
-                .description("idempotent replays of a submit")
-                .register(meters);
+        this.metrics = metrics;
     }
 
     @Transactional
     public SubmitOutcome submit(UUID experimentId, SubmitGroup request) {
-        return submitTimer.record(() -> submitLocked(experimentId, request));
+        return metrics.submitLatency().record(() -> submitLocked(experimentId, request));
     }
 
     /** Submits several groups in one transaction: all are stored, or (on any error) none. */
@@ -117,7 +105,7 @@ class GroupService {
         for (int i = 0; i < requests.size(); i++) {
             var request = requests.get(i);
             try {
-                outcomes.add(submitTimer.record(() -> submitLocked(experimentId, request)));
+                outcomes.add(metrics.submitLatency().record(() -> submitLocked(experimentId, request)));
             } catch (InvalidRequestException e) {
                 String prefix = "groups[" + i + "].";
                 throw new InvalidRequestException(e.errors().stream()
@@ -149,7 +137,7 @@ class GroupService {
                 throw new ConflictException("idempotency key '" + request.idempotencyKey() + "' was used for slot "
                         + stored.slot() + " of lease " + stored.leaseId() + "; a key belongs to one (lease, slot)");
             }
-            replays.increment();
+            metrics.replayed();
             return stored.outcome().asReplay();
         }
         if (experiment.status() != ExperimentStatus.RUNNING && experiment.status() != ExperimentStatus.PAUSED) {
@@ -303,7 +291,7 @@ class GroupService {
                 .param(request.leaseId())
                 .param(request.slot())
                 .update();
-        submits.increment();
+        metrics.submitted();
         return outcome.withGroup(groupId);
     }
 

@@ -1,6 +1,8 @@
 package dev.exitrl.task.space;
 
+import dev.exitrl.core.buffer.BufferPolicy;
 import dev.exitrl.core.sampling.Candidate;
+import dev.exitrl.core.sampling.SoftmaxSampler;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,8 +15,10 @@ import java.util.random.RandomGenerator;
  * score, last sampled policy version and lease expiry. Removals leave tombstones that are compacted away, so the
  * order never changes and sampling makes the same choices as a fresh scan would.
  *
- * <p>For the paper's softmax sampler it also keeps each item's weight {@code exp(kappa S)} in a Fenwick tree, so a
- * lease draws each slot in O(log N) instead of computing the whole distribution ({@link #drawFree}).
+ * <p>The eviction order (exit-core's {@link BufferPolicy#compareForEviction}) is kept in an {@link IndexedMinHeap} of
+ * positions. For the paper's softmax sampler each item's weight ({@link SoftmaxSampler#weight}) is kept in a
+ * {@link FenwickTree}, so a lease draws each slot in O(log N) instead of computing the whole distribution
+ * ({@link #drawFree}).
  *
  * <p>Consistency: it is read and changed only by transactions that hold the experiment's row lock. Each such
  * transaction bumps {@code experiment.buffer_version} and the index's {@link #version()} together; a rolled-back
@@ -22,6 +26,8 @@ import java.util.random.RandomGenerator;
  * Not thread-safe by itself: the row lock serialises its users.
  */
 public final class BufferIndex {
+    static final int MAX_REJECTIONS = 64;
+
     private long version;
     private long[] ids = new long[16];
     private double[] scores = new double[16];
@@ -29,38 +35,30 @@ public final class BufferIndex {
     private long[] leasedUntilMillis = new long[16];
     private long[] insertionSeqs = new long[16];
     private boolean[] alive = new boolean[16];
-    /**
-     * Eviction order as a binary min-heap of positions, lowest score first, then oldest insertion (exit-core's
-     * BufferPolicy.EVICTION_ORDER); {@code heapIndex[position]} is where a position sits in the heap.
-     */
-    private int[] heap = new int[16];
-
-    private int[] heapIndex = new int[16];
-    private int heapSize;
     private int length;
     private int live;
     private final LongIntMap positions = new LongIntMap();
+    /** Positions in eviction order: the next victim first. */
+    private final IndexedMinHeap eviction = new IndexedMinHeap(
+            16, (a, b) -> BufferPolicy.compareForEviction(scores[a], insertionSeqs[a], scores[b], insertionSeqs[b]));
 
     /**
-     * The softmax sampler's inverse temperature, or NaN when the experiment samples otherwise (rank sampler):
-     * then no weight tree is kept and leases take the exact O(N) path.
+     * The softmax sampler, or null when the experiment samples otherwise (rank sampler): then no weights are kept
+     * and leases take the exact O(N) path.
      */
-    private final double kappa;
-    /** Softmax weights {@code exp(kappa (S - 0.25))} per position (0 for removed items), {@code (capacity)}. */
-    private double[] weights = new double[16];
-    /** Fenwick tree over {@link #weights}, 1-based, {@code (capacity + 1)}. */
-    private double[] tree = new double[17];
+    private final SoftmaxSampler softmax;
+    /** Softmax weights per position (0 for removed items); null without the softmax sampler. */
+    private final FenwickTree weights;
 
-    private int updatesSinceRebuild;
-
-    BufferIndex(long version, double kappa) {
+    public BufferIndex(long version, SoftmaxSampler softmax) {
         this.version = version;
-        this.kappa = kappa;
+        this.softmax = softmax;
+        this.weights = softmax == null ? null : new FenwickTree(16);
     }
 
     /** True when this index keeps softmax weights and can draw in O(log N). */
     public boolean drawsSoftmax() {
-        return !Double.isNaN(kappa);
+        return softmax != null;
     }
 
     public long version() {
@@ -75,21 +73,12 @@ public final class BufferIndex {
         return live;
     }
 
-    /** An item's place in the eviction order. */
-    public record Key(double score, long insertionSeq, long id) implements Comparable<Key> {
-        @Override
-        public int compareTo(Key other) {
-            int byScore = Double.compare(score, other.score);
-            return byScore != 0 ? byScore : Long.compare(insertionSeq, other.insertionSeq);
-        }
-    }
+    /** An item's place in the eviction order, and its id. */
+    public record Key(double score, long insertionSeq, long id) {}
 
-    /** The next victim: the lowest score, the oldest insertion among equals. */
+    /** The next victim: the first item in exit-core's eviction order. */
     public Key minimum() {
-        if (heapSize == 0) {
-            throw new IllegalStateException("the buffer is empty");
-        }
-        int at = heap[0];
+        int at = eviction.min();
         return new Key(scores[at], insertionSeqs[at], ids[at]);
     }
 
@@ -108,10 +97,8 @@ public final class BufferIndex {
         ids[length] = id;
         scores[length] = score;
         insertionSeqs[length] = insertionSeq;
-        heap[heapSize] = length;
-        heapIndex[length] = heapSize;
-        siftUp(heapSize++);
-        setWeight(length, weightOf(score));
+        eviction.add(length);
+        setWeight(length, score);
         lastSampled[length] = lastSampledVersion;
         leasedUntilMillis[length] = leasedUntil;
         alive[length] = true;
@@ -125,15 +112,11 @@ public final class BufferIndex {
         if (at == LongIntMap.MISSING) {
             return;
         }
-        int hole = heapIndex[at];
-        int last = heap[--heapSize];
-        if (hole < heapSize) {
-            heap[hole] = last;
-            heapIndex[last] = hole;
-            siftDown(siftUp(hole));
-        }
+        eviction.remove(at);
         alive[at] = false;
-        setWeight(at, 0);
+        if (weights != null) {
+            weights.set(at, 0);
+        }
         live--;
         if (length > 64 && live < length / 2) {
             compact();
@@ -146,8 +129,8 @@ public final class BufferIndex {
             return;
         }
         scores[at] = score;
-        siftDown(siftUp(heapIndex[at]));
-        setWeight(at, weightOf(score));
+        eviction.update(at);
+        setWeight(at, score);
     }
 
     public void markSampled(long id, long policyVersion) {
@@ -183,18 +166,19 @@ public final class BufferIndex {
 
     /**
      * Draws one free buffer item (not leased at {@code nowMillis}, not in {@code taken}) with probability
-     * proportional to {@code exp(kappa S)}: exactly the softmax sampler over the free items. An O(log N) descent
-     * of the weight tree, with rejection of leased or taken items; after {@value #MAX_REJECTIONS} rejections one
-     * exact O(N) draw over the free items instead. Returns -1 when no free item has weight.
+     * proportional to its softmax weight: exactly the softmax sampler over the free items, drawn as exit-core's
+     * reference {@code BatchPlanner} does. An O(log N) search of the weight tree, with rejection of leased or taken
+     * items; after {@value #MAX_REJECTIONS} rejections one exact O(N) draw over the free items instead. Returns -1
+     * when no free item has weight.
      */
     public long drawFree(RandomGenerator random, long nowMillis, Set<Long> taken) {
-        if (!drawsSoftmax()) {
+        if (weights == null) {
             throw new IllegalStateException("this index keeps no softmax weights");
         }
-        double total = prefix(length);
+        double total = weights.prefix(length);
         if (total > 0) {
             for (int attempt = 0; attempt < MAX_REJECTIONS; attempt++) {
-                int at = find(random.nextDouble() * total);
+                int at = Math.min(weights.find(random.nextDouble() * total), length - 1);
                 if (alive[at] && leasedUntilMillis[at] < nowMillis && !taken.contains(ids[at])) {
                     return ids[at];
                 }
@@ -203,7 +187,7 @@ public final class BufferIndex {
         double free = 0;
         for (int i = 0; i < length; i++) {
             if (alive[i] && leasedUntilMillis[i] < nowMillis && !taken.contains(ids[i])) {
-                free += weights[i];
+                free += weights.get(i);
             }
         }
         if (!(free > 0)) {
@@ -212,11 +196,12 @@ public final class BufferIndex {
         double u = random.nextDouble() * free;
         long last = -1;
         for (int i = 0; i < length; i++) {
-            if (!alive[i] || leasedUntilMillis[i] >= nowMillis || taken.contains(ids[i]) || weights[i] <= 0) {
+            double weight = weights.get(i);
+            if (!alive[i] || leasedUntilMillis[i] >= nowMillis || taken.contains(ids[i]) || weight <= 0) {
                 continue;
             }
             last = ids[i];
-            u -= weights[i];
+            u -= weight;
             if (u < 0) {
                 return ids[i];
             }
@@ -224,111 +209,10 @@ public final class BufferIndex {
         return last; // rounding left a hair of mass: it belongs to the last free item
     }
 
-    static final int MAX_REJECTIONS = 64;
-    /** True when position a leaves the buffer before position b: lower score, then older insertion. */
-    private boolean before(int a, int b) {
-        int byScore = Double.compare(scores[a], scores[b]);
-        return byScore != 0 ? byScore < 0 : insertionSeqs[a] < insertionSeqs[b];
-    }
-
-    private int siftUp(int i) {
-        while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            if (!before(heap[i], heap[parent])) {
-                break;
-            }
-            swap(i, parent);
-            i = parent;
+    private void setWeight(int at, double score) {
+        if (weights != null) {
+            weights.set(at, softmax.weight(score));
         }
-        return i;
-    }
-
-    private void siftDown(int i) {
-        while (true) {
-            int smallest = i;
-            int left = 2 * i + 1;
-            int right = left + 1;
-            if (left < heapSize && before(heap[left], heap[smallest])) {
-                smallest = left;
-            }
-            if (right < heapSize && before(heap[right], heap[smallest])) {
-                smallest = right;
-            }
-            if (smallest == i) {
-                return;
-            }
-            swap(i, smallest);
-            i = smallest;
-        }
-    }
-
-    private void swap(int i, int j) {
-        int a = heap[i];
-        int b = heap[j];
-        heap[i] = b;
-        heap[j] = a;
-        heapIndex[b] = i;
-        heapIndex[a] = j;
-    }
-
-    /** Learnability scores are population variances of qualities in [0, 1], so at most 0.25. */
-    private static final double MAX_SCORE = 0.25;
-
-    private double weightOf(double score) {
-        return drawsSoftmax() ? Math.exp(kappa * (score - MAX_SCORE)) : 0;
-    }
-
-    private void setWeight(int at, double weight) {
-        if (!drawsSoftmax()) {
-            return;
-        }
-        double delta = weight - weights[at];
-        weights[at] = weight;
-        for (int i = at + 1; i < tree.length; i += i & -i) {
-            tree[i] += delta;
-        }
-        // Adding and subtracting deltas lets rounding drift into the sums: rebuild them now and then.
-        if (++updatesSinceRebuild > 100_000) {
-            rebuildTree();
-        }
-    }
-
-    private void rebuildTree() {
-        updatesSinceRebuild = 0;
-        if (!drawsSoftmax()) {
-            return;
-        }
-        tree = new double[weights.length + 1];
-        for (int i = 0; i < length; i++) {
-            int node = i + 1;
-            tree[node] += weights[i];
-            int parent = node + (node & -node);
-            if (parent < tree.length) {
-                tree[parent] += tree[node];
-            }
-        }
-    }
-
-    /** Sum of the weights at positions {@code [0, count)}. */
-    private double prefix(int count) {
-        double sum = 0;
-        for (int i = count; i > 0; i -= i & -i) {
-            sum += tree[i];
-        }
-        return sum;
-    }
-
-    /** The position whose cumulative weight range holds {@code u}. */
-    private int find(double u) {
-        int at = 0;
-        for (int step = Integer.highestOneBit(tree.length - 1); step > 0; step >>= 1) {
-            int next = at + step;
-            if (next < tree.length && tree[next] <= u) {
-                at = next;
-                u -= tree[next];
-            }
-        }
-        return Math.min(at, length - 1); // at = number of positions wholly below u
     }
 
     /** The free buffer items of a lease, aligned index by index. */
@@ -346,40 +230,35 @@ public final class BufferIndex {
         leasedUntilMillis = Arrays.copyOf(leasedUntilMillis, capacity);
         insertionSeqs = Arrays.copyOf(insertionSeqs, capacity);
         alive = Arrays.copyOf(alive, capacity);
-        weights = Arrays.copyOf(weights, capacity);
-        heap = Arrays.copyOf(heap, capacity);
-        heapIndex = Arrays.copyOf(heapIndex, capacity);
-        rebuildTree();
+        eviction.grow(capacity);
+        if (weights != null) {
+            weights.grow(capacity);
+        }
     }
 
+    /** Drops the tombstones: positions move down, the order of the items stays. */
     private void compact() {
+        int[] kept = new int[live];
         int to = 0;
         for (int from = 0; from < length; from++) {
             if (!alive[from]) {
                 continue;
             }
+            kept[to] = from;
             ids[to] = ids[from];
             scores[to] = scores[from];
             lastSampled[to] = lastSampled[from];
             leasedUntilMillis[to] = leasedUntilMillis[from];
             insertionSeqs[to] = insertionSeqs[from];
-            weights[to] = weights[from];
             alive[to] = true;
             positions.put(ids[to], to);
             to++;
         }
         Arrays.fill(alive, to, length, false);
-        Arrays.fill(weights, to, length, 0);
         length = to;
-        rebuildTree();
-        // Positions moved: heapify them again (O(N)).
-        heapSize = length;
-        for (int i = 0; i < length; i++) {
-            heap[i] = i;
-            heapIndex[i] = i;
+        if (weights != null) {
+            weights.keep(kept);
         }
-        for (int i = heapSize / 2 - 1; i >= 0; i--) {
-            siftDown(i);
-        }
+        eviction.resetTo(length); // positions moved: heapify them again (O(N))
     }
 }

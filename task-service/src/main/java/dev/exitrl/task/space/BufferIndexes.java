@@ -37,9 +37,7 @@ public class BufferIndexes {
             index = load(
                     experiment.id(),
                     experiment.bufferVersion(),
-                    experiment.config().bufferSampler() instanceof SoftmaxSampler softmax
-                            ? softmax.kappa()
-                            : Double.NaN);
+                    experiment.config().bufferSampler() instanceof SoftmaxSampler softmax ? softmax : null);
             indexes.put(experiment.id(), index);
         }
         long next = experiment.bufferVersion() + 1;
@@ -71,8 +69,8 @@ public class BufferIndexes {
         indexes.remove(experimentId);
     }
 
-    private BufferIndex load(UUID experimentId, long version, double kappa) {
-        var index = new BufferIndex(version, kappa);
+    private BufferIndex load(UUID experimentId, long version, SoftmaxSampler softmax) {
+        var index = new BufferIndex(version, softmax);
         jdbc.sql("""
                 SELECT id, score, coalesce(last_sampled_version, 0), leased_until, insertion_seq
                   FROM task_instance

@@ -2,6 +2,7 @@ package dev.exitrl.task.training;
 
 import dev.exitrl.core.task.StepKind;
 import dev.exitrl.task.TaskServiceProperties;
+import dev.exitrl.task.metrics.TaskSpaceMetrics;
 import dev.exitrl.task.space.ExperimentLocks;
 import dev.exitrl.task.space.StoredRollouts;
 import dev.exitrl.task.web.ConflictException;
@@ -9,8 +10,6 @@ import dev.exitrl.taskapi.ClaimView;
 import dev.exitrl.taskapi.ClaimedGroup;
 import dev.exitrl.taskapi.PolicyVersionRequest;
 import dev.exitrl.taskapi.PolicyVersionView;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,43 +31,37 @@ import tools.jackson.databind.ObjectMapper;
  * (state DROPPED_STALE) and counted.
  */
 @Service
-class TrainingQueue {
+public class TrainingQueue {
     private final JdbcClient jdbc;
     private final ObjectMapper mapper;
     private final ExperimentLocks locks;
     private final TaskServiceProperties properties;
-    private final Counter staleDrops;
+    private final TaskSpaceMetrics metrics;
 
     TrainingQueue(
             JdbcClient jdbc,
             ObjectMapper mapper,
             ExperimentLocks locks,
             TaskServiceProperties properties,
-            MeterRegistry meters) {
+            TaskSpaceMetrics metrics) {
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.locks = locks;
         this.properties = properties;
-        this.staleDrops = Counter.builder("exit.training.stale.drops")
-                .description("groups dropped from the training queue as too stale")
-                .register(meters);
+        this.metrics = metrics;
     }
 
     @Transactional
     public ClaimView claim(UUID experimentId, int maxGroups, Long currentVersion, Integer claimSeconds) {
         var experiment = locks.read(experimentId);
         long version = currentVersion != null ? currentVersion : experiment.policyVersion();
-        jdbc.sql(
-                        "UPDATE training_queue SET state = 'READY', claim_id = NULL, claim_expires_at = NULL, updated_at = now()"
-                                + " WHERE experiment_id = ? AND state = 'CLAIMED' AND claim_expires_at < now()")
-                .param(experimentId)
-                .update();
+        returnExpiredClaims(experimentId);
         int dropped = jdbc.sql("UPDATE training_queue SET state = 'DROPPED_STALE', updated_at = now()"
                         + " WHERE experiment_id = ? AND state = 'READY' AND policy_version < ?")
                 .param(experimentId)
                 .param(version - experiment.config().maxStaleness())
                 .update();
-        staleDrops.increment(dropped);
+        metrics.droppedStale(dropped);
 
         UUID claimId = UUID.randomUUID();
         Instant expiresAt = Instant.now()
@@ -116,6 +109,28 @@ class TrainingQueue {
                 })
                 .list();
         return new ClaimView(claimId, expiresAt, version, dropped, groups);
+    }
+
+    /**
+     * Claims past their expiry return their groups to the queue, for every experiment: what the expiry reaper runs,
+     * so that a crashed trainer's groups come back even when no new claim comes to return them on the way.
+     */
+    @Transactional
+    public void returnExpiredClaims() {
+        jdbc.sql(
+                        "SELECT DISTINCT experiment_id FROM training_queue WHERE state = 'CLAIMED' AND claim_expires_at < now()")
+                .query(UUID.class)
+                .list()
+                .forEach(this::returnExpiredClaims);
+    }
+
+    /** One experiment's expired claims return their groups to the queue (before each claim, and by the reaper). */
+    private void returnExpiredClaims(UUID experimentId) {
+        jdbc.sql(
+                        "UPDATE training_queue SET state = 'READY', claim_id = NULL, claim_expires_at = NULL, updated_at = now()"
+                                + " WHERE experiment_id = ? AND state = 'CLAIMED' AND claim_expires_at < now()")
+                .param(experimentId)
+                .update();
     }
 
     /** Marks a claim's groups consumed; an expired claim whose groups went back to the queue is a 409. */

@@ -18,7 +18,7 @@ class BufferIndexTest {
 
     @Test
     void treeDrawsFollowTheSoftmaxSamplerOverFreeItems() {
-        var index = new BufferIndex(0, KAPPA);
+        var index = new BufferIndex(0, new SoftmaxSampler(KAPPA));
         var random = new SplittableRandom(5);
         long seq = 0;
         for (long id = 1; id <= 200; id++) {
@@ -71,8 +71,41 @@ class BufferIndexTest {
     }
 
     @Test
+    void treeDrawsStayExactAfterCompaction() {
+        // Compaction moves positions and rebuilds the weight tree at a length that is not a power of two; a draw
+        // that nothing rejects then shows the tree alone (a tree missing part of its sums favours the last items).
+        var index = new BufferIndex(0, new SoftmaxSampler(KAPPA));
+        var random = new SplittableRandom(17);
+        for (long id = 1; id <= 200; id++) {
+            index.add(id, random.nextInt(11) / 40.0, 0, 0, id);
+        }
+        for (long id = 1; id <= 200; id++) {
+            if (id % 4 != 0) {
+                index.remove(id); // live falls below half the length: compacted
+            }
+        }
+        var free = index.free(1000);
+        assertThat(free.ids()).hasSize(50);
+        double[] expected = new SoftmaxSampler(KAPPA).probabilities(free.candidates(), 0);
+        int draws = 100_000;
+        var counts = new HashMap<Long, Integer>();
+        for (int i = 0; i < draws; i++) {
+            counts.merge(index.drawFree(random, 1000, Set.of()), 1, Integer::sum);
+        }
+        double chi = 0;
+        for (int i = 0; i < expected.length; i++) {
+            double e = expected[i] * draws;
+            double o = counts.getOrDefault(free.ids().get(i), 0);
+            chi += (o - e) * (o - e) / e;
+        }
+        assertThat(chi)
+                .as("chi-square, 49 degrees of freedom; P(> 85.35) = 0.001")
+                .isLessThan(85.35);
+    }
+
+    @Test
     void whenEverythingIsLeasedOrTakenThereIsNothingToDraw() {
-        var index = new BufferIndex(0, KAPPA);
+        var index = new BufferIndex(0, new SoftmaxSampler(KAPPA));
         index.add(1, 0.1, 0, 0, 1);
         index.add(2, 0.2, 0, Long.MAX_VALUE, 2);
         assertThat(index.drawFree(new SplittableRandom(1), 10, Set.of(1L))).isEqualTo(-1);
@@ -81,7 +114,7 @@ class BufferIndexTest {
 
     @Test
     void minimumIsTheLowestScoreThenTheOldestInsertion() {
-        var index = new BufferIndex(0, KAPPA);
+        var index = new BufferIndex(0, new SoftmaxSampler(KAPPA));
         index.add(10, 0.2, 0, 0, 1);
         index.add(11, 0.1, 0, 0, 2);
         index.add(12, 0.1, 0, 0, 3);
@@ -95,7 +128,7 @@ class BufferIndexTest {
 
     @Test
     void minimumMatchesABruteForceScanUnderRandomChurn() {
-        var index = new BufferIndex(0, KAPPA);
+        var index = new BufferIndex(0, new SoftmaxSampler(KAPPA));
         var live = new HashMap<Long, double[]>(); // id -> (score, seq)
         var random = new SplittableRandom(9);
         long seq = 0;
@@ -134,7 +167,7 @@ class BufferIndexTest {
 
     @Test
     void rankSamplerIndexesKeepNoTree() {
-        var index = new BufferIndex(0, Double.NaN);
+        var index = new BufferIndex(0, null);
         index.add(1, 0.1, 0, 0, 1);
         assertThat(index.drawsSoftmax()).isFalse();
         assertThat(index.free(1).ids()).isEqualTo(List.of(1L));

@@ -1,4 +1,4 @@
-package dev.exitrl.task.lease;
+package dev.exitrl.core.sampling;
 
 import java.util.random.RandomGenerator;
 
@@ -8,8 +8,8 @@ import java.util.random.RandomGenerator;
  * indices not drawn yet. When the undrawn mass gets small, rejection would loop long, so after
  * {@value #MAX_REJECTIONS} rejections one exact draw over the undrawn indices is made instead.
  */
-final class DrawsWithoutReplacement {
-    static final int MAX_REJECTIONS = 64;
+public final class DrawsWithoutReplacement {
+    public static final int MAX_REJECTIONS = 64;
 
     private final double[] probabilities; // (n)
     private final double[] cumulative; // (n), cumulative[i] = p_0 + ... + p_i
@@ -17,7 +17,7 @@ final class DrawsWithoutReplacement {
     private double remainingMass;
     private int remaining;
 
-    DrawsWithoutReplacement(double[] probabilities) {
+    public DrawsWithoutReplacement(double[] probabilities) {
         this.probabilities = probabilities;
         this.cumulative = new double[probabilities.length];
         this.drawn = new boolean[probabilities.length];
@@ -32,11 +32,11 @@ final class DrawsWithoutReplacement {
         this.remainingMass = sum;
     }
 
-    boolean hasMore() {
+    public boolean hasMore() {
         return remaining > 0;
     }
 
-    int next(RandomGenerator random) {
+    public int next(RandomGenerator random) {
         if (!hasMore()) {
             throw new IllegalStateException("every index with positive probability was drawn");
         }

@@ -4,19 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.exitrl.task.buffer.TaskSpaceApiTest;
 import dev.exitrl.taskapi.ExperimentStatus;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/**
- * The gauges as Prometheus sees them, after a refresh. Lease and queue gauges are totals over every experiment
- * (other tests of this context write leases too), so they are checked as the change this test makes.
- */
-class TaskSpaceGaugesTest extends TaskSpaceApiTest {
+/** The gauges as Prometheus sees them, after a refresh: each tagged with its experiment. */
+class TaskSpaceMetricsTest extends TaskSpaceApiTest {
     @Autowired
-    TaskSpaceGauges gauges;
+    TaskSpaceMetrics gauges;
 
     @Test
     void gaugesShowTheTaskSpaceWithTheirTags() {
@@ -32,6 +30,10 @@ class TaskSpaceGaugesTest extends TaskSpaceApiTest {
 
         gauges.refresh();
         String before = get("/actuator/prometheus").body();
+        String tag = "experiment=\"" + running + "\"";
+        assertThat(sample(before, "exit_leases_outstanding", tag)).contains(0.0);
+        assertThat(sample(before, "exit_training_queue_depth", tag, "state=\"ready\""))
+                .contains(0.0);
 
         insertLease(running, 0, "ACTIVE", "5 minutes", a);
         insertLease(running, 0, "ACTIVE", "5 minutes", b);
@@ -49,16 +51,19 @@ class TaskSpaceGaugesTest extends TaskSpaceApiTest {
                 .as("experiments that are not running or paused are not reported")
                 .isEmpty();
 
-        assertThat(change(before, after, "exit_leases_outstanding", "")).isEqualTo(2.0);
-        assertThat(change(before, after, "exit_leases_expired", "")).isEqualTo(1.0);
-        assertThat(change(before, after, "exit_training_queue_depth", "state=\"ready\""))
-                .isEqualTo(2.0);
-        assertThat(change(before, after, "exit_training_queue_depth", "state=\"claimed\""))
-                .isEqualTo(1.0);
-        assertThat(change(before, after, "exit_training_queue_depth", "state=\"consumed\""))
-                .isEqualTo(0.0);
-        assertThat(change(before, after, "exit_training_queue_depth", "state=\"dropped_stale\""))
-                .isEqualTo(1.0);
+        assertThat(sample(after, "exit_leases_outstanding", tag)).contains(2.0);
+        assertThat(sample(after, "exit_leases_expired", tag)).contains(1.0);
+        assertThat(sample(after, "exit_training_queue_depth", tag, "state=\"ready\""))
+                .contains(2.0);
+        assertThat(sample(after, "exit_training_queue_depth", tag, "state=\"claimed\""))
+                .contains(1.0);
+        assertThat(sample(after, "exit_training_queue_depth", tag, "state=\"consumed\""))
+                .contains(0.0);
+        assertThat(sample(after, "exit_training_queue_depth", tag, "state=\"dropped_stale\""))
+                .contains(1.0);
+        assertThat(sample(after, "exit_leases_outstanding", "experiment=\"" + created + "\""))
+                .as("lease and queue gauges, too, report running and paused experiments only")
+                .isEmpty();
 
         changeStatus(running, ExperimentStatus.PAUSED);
         gauges.refresh();
@@ -67,9 +72,12 @@ class TaskSpaceGaugesTest extends TaskSpaceApiTest {
                 .contains(2.0);
         changeStatus(running, ExperimentStatus.COMPLETED);
         gauges.refresh();
-        assertThat(sample(get("/actuator/prometheus").body(), "exit_buffer_size", "experiment=\"" + running + "\""))
+        String finished = get("/actuator/prometheus").body();
+        assertThat(sample(finished, "exit_buffer_size", tag))
                 .as("a finished experiment drops its series")
                 .isEmpty();
+        assertThat(sample(finished, "exit_leases_outstanding", tag)).isEmpty();
+        assertThat(sample(finished, "exit_training_queue_depth", tag)).isEmpty();
     }
 
     /** One rollout group of {@code instanceId} per state, queued in that state. */
@@ -93,16 +101,12 @@ class TaskSpaceGaugesTest extends TaskSpaceApiTest {
         }
     }
 
-    private static double change(String before, String after, String name, String tag) {
-        return sample(after, name, tag).orElseThrow(() -> new AssertionError(name + " " + tag + " missing"))
-                - sample(before, name, tag).orElseThrow(() -> new AssertionError(name + " " + tag + " missing"));
-    }
-
-    /** The value of the first sample line of {@code name} whose labels contain {@code tag}. */
-    static Optional<Double> sample(String exposition, String name, String tag) {
+    /** The value of the first sample line of {@code name} whose labels contain every one of {@code tags}. */
+    static Optional<Double> sample(String exposition, String name, String... tags) {
         return exposition
                 .lines()
-                .filter(line -> line.startsWith(name + "{") && line.contains(tag))
+                .filter(line ->
+                        line.startsWith(name + "{") && Arrays.stream(tags).allMatch(line::contains))
                 .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .findFirst();
     }

@@ -1,4 +1,4 @@
-package dev.exitrl.task.lease;
+package dev.exitrl.core.sampling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
