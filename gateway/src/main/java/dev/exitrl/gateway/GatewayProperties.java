@@ -24,7 +24,7 @@ record GatewayProperties(
         String apiKeys,
         Path apiKeysFile,
         @DefaultValue Auth auth,
-        @DefaultValue("16MB") DataSize maxRequestSize) {
+        @DefaultValue("64MB") DataSize maxRequestSize) {
     record Services(
             @NotNull URI taskService,
             @NotNull URI rolloutService,

@@ -35,7 +35,9 @@ import org.springframework.test.context.DynamicPropertySource;
             "exit.gateway.api-keys=ci:write:" + GatewayRoutingTest.WRITE_KEY + ", dash:read:"
                     + GatewayRoutingTest.READ_KEY,
             "exit.internal-token=" + GatewayRoutingTest.INTERNAL_TOKEN,
-            "exit.gateway.max-request-size=1KB"
+            "exit.gateway.max-request-size=1KB",
+            // As the Helm chart renders it when no key file is mounted.
+            "exit.gateway.api-keys-file="
         })
 class GatewayRoutingTest {
     static final String WRITE_KEY = "write-key-0123456789abcdef";
