@@ -9,6 +9,7 @@ import dev.exitrl.taskapi.ExperimentStatus;
 import dev.exitrl.taskapi.GenerateTasks;
 import dev.exitrl.taskapi.StatusChange;
 import dev.exitrl.taskapi.TaskSpaceClient;
+import dev.exitrl.testsupport.TestTokens;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -97,7 +98,7 @@ class ExItLoopEndToEndTest {
                         "--exit.rollout.seed=7"));
         trainer.awaitReady(Duration.ofMinutes(3));
         rollout.awaitReady(Duration.ofMinutes(3));
-        taskSpace = TaskSpaceClient.at(taskService.url());
+        taskSpace = TestTokens.taskSpace(taskService.url());
     }
 
     @AfterAll
@@ -156,7 +157,7 @@ class ExItLoopEndToEndTest {
         assertThat(summary.tasks())
                 .isEqualTo(taskSpace.taskCounts(id).get(Split.TEST).longValue());
         var plot = HTTP.send(
-                HttpRequest.newBuilder(taskService.url().resolve("/api/evaluations/" + evaluationId + "/plot.png"))
+                TestTokens.request(taskService.url().resolve("/api/evaluations/" + evaluationId + "/plot.png"))
                         .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(plot.statusCode()).isEqualTo(200);
@@ -227,7 +228,7 @@ class ExItLoopEndToEndTest {
     static String text(ServiceProcess service, String path) {
         try {
             return HTTP.send(
-                            HttpRequest.newBuilder(service.url().resolve(path)).build(),
+                            TestTokens.request(service.url().resolve(path)).build(),
                             HttpResponse.BodyHandlers.ofString())
                     .body();
         } catch (Exception e) {
@@ -237,7 +238,7 @@ class ExItLoopEndToEndTest {
 
     static JsonNode post(ServiceProcess service, String path, String json) throws Exception {
         var response = HTTP.send(
-                HttpRequest.newBuilder(URI.create(service.url() + path))
+                TestTokens.request(URI.create(service.url() + path))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(json))
                         .build(),
