@@ -3,6 +3,7 @@ package dev.exitrl.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.exitrl.core.domain.Split;
+import dev.exitrl.launcher.ServiceProcess;
 import dev.exitrl.taskapi.CreateExperiment;
 import dev.exitrl.taskapi.EvaluationStatus;
 import dev.exitrl.taskapi.ExperimentStatus;
