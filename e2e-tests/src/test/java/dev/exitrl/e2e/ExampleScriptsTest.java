@@ -184,6 +184,23 @@ class ExampleScriptsTest {
         assertThat(Files.readAllLines(work.resolve("ladder/ladder.tsv"))).isEqualTo(output);
     }
 
+    @Test
+    @Order(6)
+    void aServiceKilledWithSigkillIsReportedAtOnceAndTheDatabaseStaysTheLaunchersChild() throws Exception {
+        var taskService =
+                ProcessHandle.of(platform.service("task-service").pid()).orElseThrow();
+        assertThat(platform.failure()).isNotDone();
+        Runtime.getRuntime()
+                .exec(new String[] {"kill", "-9", Long.toString(taskService.pid())})
+                .waitFor();
+        String failure = platform.failure().get(10, TimeUnit.SECONDS);
+        assertThat(failure).contains("task-service exited unexpectedly");
+        // The database is not left orphaned: still running, as a child of this (the launcher's) JVM, until close().
+        assertThat(platform.postgresProcess().isAlive()).isTrue();
+        assertThat(ProcessHandle.current().children().map(ProcessHandle::pid))
+                .contains(platform.postgresProcess().pid());
+    }
+
     /** Runs {@code examples/<name>} with bash; fails with its stderr unless it exits 0; returns its stdout lines. */
     static List<String> script(String name, Map<String, String> env, String... args) throws Exception {
         var command = new ArrayList<>(

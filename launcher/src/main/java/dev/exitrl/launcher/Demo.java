@@ -11,6 +11,7 @@ import dev.exitrl.taskapi.StatusChange;
 import dev.exitrl.taskapi.TaskSpaceClient;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -46,6 +49,7 @@ final class Demo {
     static final String NAME = "exit-demo-countdown";
     static final int STEPS = 4;
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Pattern WARM_START_STEP = Pattern.compile("warm-start step (\\d+)/\\d+");
     private static final Duration POLL = Duration.ofSeconds(2);
 
     private final Path dataDir;
@@ -68,8 +72,8 @@ final class Demo {
         return new Demo(
                 dataDir,
                 out,
-                Integer.parseInt(Main.env("EXIT_DEMO_ITERATIONS", "30")),
-                Integer.parseInt(Main.env("EXIT_DEMO_WARM_START_STEPS", "150")),
+                Integer.parseInt(Main.env("EXIT_DEMO_ITERATIONS", "20")),
+                Integer.parseInt(Main.env("EXIT_DEMO_WARM_START_STEPS", "100")),
                 Integer.parseInt(Main.env("EXIT_DEMO_EVAL_SAMPLES", "2")),
                 Integer.parseInt(Main.env("EXIT_DEMO_TEST_TASKS", "16")));
     }
@@ -169,8 +173,9 @@ final class Demo {
                 .getBody();
         var added = taskSpace.generateTasks(created.id(), new GenerateTasks(1, 1, 400, testTasks));
         out.printf(
-                "Created the demo experiment %s: countdown, tiny model, exit preset, %d iterations; %s%n",
-                created.id(), iterations, added);
+                "Created the demo experiment %s: countdown, tiny model, exit preset, %d training batches, %d tasks "
+                        + "(%s)%n",
+                created.id(), iterations, added.added(), added.counts());
         return created;
     }
 
@@ -180,12 +185,14 @@ final class Demo {
         var experiment = taskSpace.getExperiment(id);
         if (!experiment.hasCheckpoint()) {
             long started = System.nanoTime();
-            try (var bar = bar("warm-start", -1)) {
+            Path trainerLog = platform.service("trainer-service").log;
+            try (var bar = bar("warm-start", warmStartSteps)) {
                 while (!experiment.hasCheckpoint()) {
                     if (platform.failure().isDone()) {
                         return false;
                     }
-                    bar.setExtraMessage(" version 0: supervised warm-start (" + warmStartSteps + " steps), "
+                    bar.stepTo(warmStartStep(trainerLog));
+                    bar.setExtraMessage(" version 0: supervised warm-start on countdown demonstrations, "
                             + Platform.since(started));
                     Thread.sleep(POLL.toMillis());
                     experiment = taskSpace.getExperiment(id);
@@ -212,6 +219,22 @@ final class Demo {
             taskSpace.changeStatus(id, new StatusChange(ExperimentStatus.COMPLETED));
         }
         return true;
+    }
+
+    /**
+     * The trainer reports warm-start progress only in its log ("warm-start step 25/150"), which the launcher owns:
+     * the newest such step, or 0.
+     */
+    static long warmStartStep(Path trainerLog) {
+        try (var lines = Files.lines(trainerLog)) {
+            return lines.map(WARM_START_STEP::matcher)
+                    .filter(Matcher::find)
+                    .mapToLong(m -> Long.parseLong(m.group(1)))
+                    .max()
+                    .orElse(0);
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
     }
 
     /** What the bar shows: from {@code GET .../progress} when the task space serves it, else from the views. */

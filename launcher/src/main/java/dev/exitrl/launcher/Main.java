@@ -60,10 +60,14 @@ public final class Main {
             } else {
                 status = demo.run(platform);
             }
-        } catch (IllegalStateException e) {
-            out.println();
-            out.println("ERROR: " + e.getMessage());
-            status = 1;
+        } catch (RuntimeException | InterruptedException e) {
+            if (platform.stopping()) {
+                status = 130; // Ctrl-C: the shutdown hook is stopping everything; what failed meanwhile is expected
+            } else {
+                out.println();
+                out.println("ERROR: " + e.getMessage());
+                status = 1;
+            }
         } finally {
             platform.close();
         }

@@ -95,6 +95,11 @@ public final class Platform implements AutoCloseable {
         return postgres.process();
     }
 
+    /** Whether {@link #close()} has begun (Ctrl-C or the end of a run): failing calls are then expected. */
+    public boolean stopping() {
+        return stopping;
+    }
+
     /** Completes with a message when a process of the platform exits while it should be running. */
     public CompletableFuture<String> failure() {
         return failure;
@@ -306,6 +311,7 @@ public final class Platform implements AutoCloseable {
         closed = true;
         stopping = true;
         if (!services.isEmpty() || postgres != null) {
+            out.println();
             out.println("Stopping services ...");
         }
         var reversed = new ArrayList<>(services.values());
