@@ -31,7 +31,7 @@ for preset in $PRESETS; do
   api POST "/api/experiments/$id/base-tasks/generate" "$(jq -nc --argjson s "$SEED" --argjson d "$DIFFICULTY" \
     --argjson tr "$TRAIN_TASKS" --argjson te "$TEST_TASKS" '{seed: $s, difficulty: $d, trainCount: $tr, testCount: $te}')" \
     > /dev/null
-  api POST "/api/experiments/$id/status" '{"status":"RUNNING"}' > /dev/null
+  api POST "/api/experiments/$id/start" > /dev/null
   printf '%s\t%s\n' "$preset" "$id" | tee -a "$OUT_DIR/ladder.tsv"
 done
 

@@ -13,12 +13,7 @@ INTERVAL=${INTERVAL:-5} MAX_POLLS=${MAX_POLLS:-0}
 
 polls=0
 while true; do
-  if ! progress=$(curl -fsS -H "Authorization: Bearer $EXIT_API_KEY" "$EXIT_URL/api/experiments/$EXPERIMENT_ID/progress"); then
-    # A task space without the progress endpoint: the experiment and buffer views give the essentials.
-    view=$(curl -fsS -H "Authorization: Bearer $EXIT_API_KEY" "$EXIT_URL/api/experiments/$EXPERIMENT_ID")
-    stats=$(curl -fsS -H "Authorization: Bearer $EXIT_API_KEY" "$EXIT_URL/api/experiments/$EXPERIMENT_ID/buffer/stats")
-    progress=$(jq -c --argjson s "$stats" '{status, iteration: .policyVersion, policyVersion, bufferSize: $s.size}' <<< "$view")
-  fi
+  progress=$(curl -fsS -H "Authorization: Bearer $EXIT_API_KEY" "$EXIT_URL/api/experiments/$EXPERIMENT_ID/progress")
   jq -c '{status, iteration, policyVersion, bufferSize, meanRewardByStepKind, meanQualityByStepKind,
     rolloutTokensPerSecond, trainTokensPerSecond, fractionDone, etaSeconds}' <<< "$progress"
   polls=$((polls + 1))

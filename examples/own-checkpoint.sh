@@ -11,7 +11,7 @@
 # Output: the experiment as JSON {id, status, policyVersion, checkpointUri, model} once version 0 is announced.
 set -euo pipefail
 : "${EXIT_URL:?set EXIT_URL}" "${EXIT_API_KEY:?set EXIT_API_KEY}"
-MODEL_DIR=$(cd "${1:?usage: $0 CHECKPOINT_DIR}" && pwd)
+MODEL_DIR=$(cd "${1:?usage: $0 CHECKPOINT_DIR}" && pwd -P)
 [[ -f $MODEL_DIR/config.json && -f $MODEL_DIR/tokenizer.json ]] || {
   echo "$MODEL_DIR needs config.json, model.safetensors and tokenizer.json" >&2
   exit 1
@@ -27,7 +27,7 @@ id=$(post /api/experiments "$(jq -nc --arg n "own-$(basename "$MODEL_DIR")" --ar
   '{name: $n, config: $c}')" | jq -r .id)
 post "/api/experiments/$id/base-tasks/generate" "$(jq -nc --argjson tr "${TRAIN_TASKS:-400}" \
   --argjson te "${TEST_TASKS:-32}" '{seed: 1, difficulty: 1, trainCount: $tr, testCount: $te}')" > /dev/null
-post "/api/experiments/$id/status" '{"status":"RUNNING"}' > /dev/null
+post "/api/experiments/$id/start" > /dev/null
 
 deadline=$((SECONDS + ${TIMEOUT:-600}))
 until view=$(curl -fsS "${auth[@]}" "$EXIT_URL/api/experiments/$id") && [[ $(jq -r .checkpointUri <<< "$view") != null ]]; do

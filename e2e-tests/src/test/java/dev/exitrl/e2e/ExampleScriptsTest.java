@@ -136,6 +136,8 @@ class ExampleScriptsTest {
             JsonNode progress = JSON.readTree(line);
             assertThat(progress.get("status").asString()).isEqualTo("RUNNING");
             assertThat(progress.get("policyVersion").asLong()).isGreaterThanOrEqualTo(0);
+            assertThat(progress.get("iteration").asLong()).isGreaterThanOrEqualTo(0);
+            assertThat(progress.has("meanRewardByStepKind")).isTrue();
         }
     }
 
@@ -163,7 +165,7 @@ class ExampleScriptsTest {
         var output = script(
                 "ablation-ladder.sh",
                 Map.of(
-                        "ITERATIONS", "",
+                        "ITERATIONS", "3",
                         "TRAIN_TASKS", "8",
                         "TEST_TASKS", "2",
                         "WAIT", "0",
@@ -177,6 +179,7 @@ class ExampleScriptsTest {
             assertThat(experiment.domain()).isEqualTo("countdown");
             assertThat(experiment.status()).isEqualTo(ExperimentStatus.RUNNING);
             assertThat(experiment.seed()).isEqualTo(1);
+            assertThat(experiment.config().maxIterations()).isEqualTo(3);
             presets.add(parts[0]);
             taskSpace.changeStatus(experiment.id(), new StatusChange(ExperimentStatus.PAUSED));
         }

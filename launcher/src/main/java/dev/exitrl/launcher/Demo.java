@@ -1,13 +1,14 @@
 package dev.exitrl.launcher;
 
+import dev.exitrl.core.task.StepKind;
 import dev.exitrl.taskapi.CreateExperiment;
 import dev.exitrl.taskapi.EvaluationStatus;
 import dev.exitrl.taskapi.EvaluationSummary;
 import dev.exitrl.taskapi.EvaluationView;
+import dev.exitrl.taskapi.ExperimentProgress;
 import dev.exitrl.taskapi.ExperimentStatus;
 import dev.exitrl.taskapi.ExperimentView;
 import dev.exitrl.taskapi.GenerateTasks;
-import dev.exitrl.taskapi.StatusChange;
 import dev.exitrl.taskapi.TaskSpaceClient;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,7 +31,6 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestClientException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -111,15 +111,17 @@ final class Demo {
                     experiment.id(), experiment.status(), experiment.policyVersion());
         }
         UUID id = experiment.id();
-        if (experiment.status() == ExperimentStatus.CREATED || experiment.status() == ExperimentStatus.PAUSED) {
-            experiment = taskSpace.changeStatus(id, new StatusChange(ExperimentStatus.RUNNING));
+        if (experiment.status() == ExperimentStatus.CREATED) {
+            experiment = taskSpace.startExperiment(id);
+        } else if (experiment.status() == ExperimentStatus.PAUSED) {
+            experiment = taskSpace.resumeExperiment(id);
         }
         if (experiment.status() == ExperimentStatus.FAILED) {
             out.println("The demo experiment " + id + " FAILED earlier; remove " + dataDir + " to start over.");
             return 1;
         }
         if (experiment.status() == ExperimentStatus.RUNNING) {
-            if (!train(platform, taskSpace, rest, id)) {
+            if (!train(platform, taskSpace, id)) {
                 return 1;
             }
         }
@@ -168,6 +170,7 @@ final class Demo {
         config.put("bufferMinSize", 8);
         config.put("maxStaleness", 4);
         config.put("learningRate", 0.0003);
+        config.put("maxIterations", iterations); // the budget: the task space completes the experiment there
         var created = taskSpace
                 .createExperiment(new CreateExperiment(NAME, JSON.valueToTree(config)))
                 .getBody();
@@ -180,8 +183,7 @@ final class Demo {
     }
 
     /** Follows training until the iteration budget is reached; false if a service died. */
-    private boolean train(Platform platform, TaskSpaceClient taskSpace, RestClient rest, UUID id)
-            throws InterruptedException {
+    private boolean train(Platform platform, TaskSpaceClient taskSpace, UUID id) throws InterruptedException {
         var experiment = taskSpace.getExperiment(id);
         if (!experiment.hasCheckpoint()) {
             long started = System.nanoTime();
@@ -204,19 +206,19 @@ final class Demo {
                 if (platform.failure().isDone()) {
                     return false;
                 }
-                experiment = taskSpace.getExperiment(id);
-                Live live = live(taskSpace, rest, experiment);
+                ExperimentProgress progress = taskSpace.progress(id);
+                Live live = live(progress);
                 bar.stepTo(Math.min(iterations, live.iteration()));
                 bar.setExtraMessage(live.message());
-                if (experiment.status() == ExperimentStatus.COMPLETED || live.iteration() >= iterations) {
+                if (progress.status() != ExperimentStatus.RUNNING || live.iteration() >= iterations) {
                     break;
                 }
                 Thread.sleep(POLL.toMillis());
             }
         }
         if (taskSpace.getExperiment(id).status() == ExperimentStatus.RUNNING) {
-            // Without a budget in the config the task space does not stop by itself: the demo does.
-            taskSpace.changeStatus(id, new StatusChange(ExperimentStatus.COMPLETED));
+            // An experiment of an earlier demo with a larger budget: this demo's budget is reached, stop it here.
+            taskSpace.stopExperiment(id);
         }
         return true;
     }
@@ -237,54 +239,25 @@ final class Demo {
         }
     }
 
-    /** What the bar shows: from {@code GET .../progress} when the task space serves it, else from the views. */
-    private Live live(TaskSpaceClient taskSpace, RestClient rest, ExperimentView experiment) {
-        try {
-            JsonNode progress = rest.get()
-                    .uri("/api/experiments/{id}/progress", experiment.id())
-                    .retrieve()
-                    .body(JsonNode.class);
-            if (progress != null && progress.has("iteration")) {
-                var message = new StringBuilder(String.format(
-                        Locale.ROOT,
-                        " v%d buffer %d",
-                        progress.path("policyVersion").asLong(),
-                        progress.path("bufferSize").asLong()));
-                appendMap(message, " reward", progress.path("meanRewardByStepKind"));
-                appendMap(message, " quality", progress.path("meanQualityByStepKind"));
-                message.append(String.format(
-                        Locale.ROOT,
-                        " rollout %.0f tok/s train %.0f tok/s",
-                        progress.path("rolloutTokensPerSecond").asDouble(),
-                        progress.path("trainTokensPerSecond").asDouble()));
-                return new Live(progress.path("iteration").asLong(), message.toString());
-            }
-        } catch (RestClientException notServed) {
-            // an older task space: fall back to the experiment and buffer views
-        }
-        var stats = taskSpace.bufferStats(experiment.id());
-        return new Live(
-                experiment.policyVersion(),
-                String.format(
-                        Locale.ROOT,
-                        " v%d buffer %d mean score %.3f mean depth %.2f instances %d",
-                        experiment.policyVersion(),
-                        stats.size(),
-                        stats.meanScore() == null ? 0.0 : stats.meanScore(),
-                        stats.meanDepth() == null ? 0.0 : stats.meanDepth(),
-                        stats.totalInstances()));
+    /** What the bar shows, from {@code GET .../progress}. */
+    private static Live live(ExperimentProgress progress) {
+        var message = new StringBuilder(
+                String.format(Locale.ROOT, " v%d buffer %d", progress.policyVersion(), progress.bufferSize()));
+        appendMap(message, " reward", progress.meanRewardByStepKind());
+        appendMap(message, " quality", progress.meanQualityByStepKind());
+        message.append(String.format(
+                Locale.ROOT,
+                " | rollout %.0f tok/s train %.0f tok/s",
+                progress.rolloutTokensPerSecond(),
+                progress.trainTokensPerSecond()));
+        return new Live(progress.iteration(), message.toString());
     }
 
-    private static void appendMap(StringBuilder message, String label, JsonNode map) {
-        if (map.isObject() && !map.isEmpty()) {
+    private static void appendMap(StringBuilder message, String label, Map<StepKind, Double> means) {
+        if (means != null && !means.isEmpty()) {
             message.append(label);
-            for (var entry : map.properties()) {
-                message.append(String.format(
-                        Locale.ROOT,
-                        " %s=%.2f",
-                        entry.getKey().toLowerCase(Locale.ROOT),
-                        entry.getValue().asDouble()));
-            }
+            means.forEach((kind, mean) -> message.append(
+                    String.format(Locale.ROOT, " %s=%.2f", kind.name().toLowerCase(Locale.ROOT), mean)));
         }
     }
 
