@@ -75,7 +75,8 @@ imagePullSecrets:
 
 {{/*
 Environment every ExIt container gets from auth.existingSecret: the internal service token (all services) and the
-API keys (gateway only). Reserved for the gateway issue (11); adding another secret variable is one entry here.
+API keys (gateway only); without them the gateway and the services refuse to start. Adding another secret variable
+is one entry here.
 */}}
 {{- define "exit.authEnv" -}}
 {{- if .root.Values.auth.existingSecret }}

@@ -10,6 +10,7 @@ import dev.exitrl.taskapi.ExperimentStatus;
 import dev.exitrl.taskapi.GenerateTasks;
 import dev.exitrl.taskapi.StatusChange;
 import dev.exitrl.taskapi.TaskSpaceClient;
+import dev.exitrl.testsupport.TestTokens;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -42,6 +44,9 @@ class ExItLoopEndToEndTest {
             "-Dai.djl.pytorch.num_threads=1",
             "-Dai.djl.pytorch.num_interop_threads=1");
 
+    /** Environment, not a command-line argument: a secret in argv is visible to every user of the machine (ps). */
+    static final Map<String, String> TOKEN = Map.of("EXIT_INTERNAL_TOKEN", TestTokens.INTERNAL_TOKEN);
+
     static ServiceProcess taskService;
     static ServiceProcess trainer;
     static ServiceProcess rollout;
@@ -61,7 +66,8 @@ class ExItLoopEndToEndTest {
                 List.of(
                         "--spring.profiles.active=local",
                         "--exit.database.embedded.data-dir=" + work.resolve("postgres"),
-                        "--exit.database.embedded.port=" + ServiceProcess.freePort()));
+                        "--exit.database.embedded.port=" + ServiceProcess.freePort()),
+                TOKEN);
         taskService.awaitReady(Duration.ofMinutes(3));
         String taskUrl = "--exit.%s.task-service-url=" + taskService.url();
         int trainerPort = ServiceProcess.freePort();
@@ -77,7 +83,8 @@ class ExItLoopEndToEndTest {
                         "--exit.trainer.device=cpu",
                         "--exit.trainer.checkpoint-dir=" + work.resolve("checkpoints"),
                         "--exit.trainer.poll-interval=PT1S",
-                        "--exit.trainer.warm-start.steps=40"));
+                        "--exit.trainer.warm-start.steps=40"),
+                TOKEN);
         rollout = ServiceProcess.start(
                 root,
                 "rollout-service",
@@ -90,10 +97,11 @@ class ExItLoopEndToEndTest {
                         "--exit.rollout.cache-dir=" + work.resolve("rollout-cache"),
                         "--exit.rollout.poll-interval=PT1S",
                         "--exit.rollout.max-new-tokens=24",
-                        "--exit.rollout.seed=7"));
+                        "--exit.rollout.seed=7"),
+                TOKEN);
         trainer.awaitReady(Duration.ofMinutes(3));
         rollout.awaitReady(Duration.ofMinutes(3));
-        taskSpace = TaskSpaceClient.at(taskService.url());
+        taskSpace = TestTokens.taskSpace(taskService.url());
     }
 
     @AfterAll
@@ -152,7 +160,7 @@ class ExItLoopEndToEndTest {
         assertThat(summary.tasks())
                 .isEqualTo(taskSpace.taskCounts(id).get(Split.TEST).longValue());
         var plot = HTTP.send(
-                HttpRequest.newBuilder(taskService.url().resolve("/api/evaluations/" + evaluationId + "/plot.png"))
+                TestTokens.request(taskService.url().resolve("/api/evaluations/" + evaluationId + "/plot.png"))
                         .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(plot.statusCode()).isEqualTo(200);
@@ -204,7 +212,7 @@ class ExItLoopEndToEndTest {
     static String text(ServiceProcess service, String path) {
         try {
             return HTTP.send(
-                            HttpRequest.newBuilder(service.url().resolve(path)).build(),
+                            TestTokens.request(service.url().resolve(path)).build(),
                             HttpResponse.BodyHandlers.ofString())
                     .body();
         } catch (Exception e) {
@@ -214,7 +222,7 @@ class ExItLoopEndToEndTest {
 
     static JsonNode post(ServiceProcess service, String path, String json) throws Exception {
         var response = HTTP.send(
-                HttpRequest.newBuilder(URI.create(service.url() + path))
+                TestTokens.request(URI.create(service.url() + path))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(json))
                         .build(),
