@@ -3,6 +3,7 @@ package dev.exitrl.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.exitrl.core.domain.Split;
+import dev.exitrl.launcher.ServiceProcess;
 import dev.exitrl.taskapi.CreateExperiment;
 import dev.exitrl.taskapi.EvaluationStatus;
 import dev.exitrl.taskapi.ExperimentStatus;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -47,6 +49,9 @@ class ExItLoopEndToEndTest {
             "-Dai.djl.pytorch.num_threads=1",
             "-Dai.djl.pytorch.num_interop_threads=1");
 
+    /** Environment, not a command-line argument: a secret in argv is visible to every user of the machine (ps). */
+    static final Map<String, String> TOKEN = Map.of("EXIT_INTERNAL_TOKEN", TestTokens.INTERNAL_TOKEN);
+
     static ServiceProcess taskService;
     static ServiceProcess trainer;
     static ServiceProcess rollout;
@@ -66,7 +71,8 @@ class ExItLoopEndToEndTest {
                 List.of(
                         "--spring.profiles.active=local",
                         "--exit.database.embedded.data-dir=" + work.resolve("postgres"),
-                        "--exit.database.embedded.port=" + ServiceProcess.freePort()));
+                        "--exit.database.embedded.port=" + ServiceProcess.freePort()),
+                TOKEN);
         taskService.awaitReady(Duration.ofMinutes(3));
         String taskUrl = "--exit.%s.task-service-url=" + taskService.url();
         int trainerPort = ServiceProcess.freePort();
@@ -82,7 +88,8 @@ class ExItLoopEndToEndTest {
                         "--exit.trainer.device=cpu",
                         "--exit.trainer.checkpoint-dir=" + work.resolve("checkpoints"),
                         "--exit.trainer.poll-interval=PT1S",
-                        "--exit.trainer.warm-start.steps=40"));
+                        "--exit.trainer.warm-start.steps=40"),
+                TOKEN);
         rollout = ServiceProcess.start(
                 root,
                 "rollout-service",
@@ -95,7 +102,8 @@ class ExItLoopEndToEndTest {
                         "--exit.rollout.cache-dir=" + work.resolve("rollout-cache"),
                         "--exit.rollout.poll-interval=PT1S",
                         "--exit.rollout.max-new-tokens=24",
-                        "--exit.rollout.seed=7"));
+                        "--exit.rollout.seed=7"),
+                TOKEN);
         trainer.awaitReady(Duration.ofMinutes(3));
         rollout.awaitReady(Duration.ofMinutes(3));
         taskSpace = TestTokens.taskSpace(taskService.url());

@@ -7,17 +7,23 @@ import java.nio.file.Files;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Local mode: when {@code exit.database.embedded.enabled=true}, start a real PostgreSQL server in-process
- * (its data directory survives restarts) and give the application a pooled DataSource on it. Production and
- * the tests use {@code spring.datasource.*} instead.
+ * Profile {@code local} without a launcher: when {@code exit.database.embedded.enabled=true} and no external database
+ * is given ({@code EXIT_DB_URL}), start a real PostgreSQL server from this JVM (its data directory survives restarts)
+ * and give the application a pooled DataSource on it. Production, the tests and the launcher ({@code ./exit},
+ * which runs PostgreSQL as its own child process with password authentication and passes {@code EXIT_DB_URL}) use
+ * {@code spring.datasource.*} instead.
+ *
+ * <p>Known limit of this in-process mode (why the launcher does not use it): zonky starts the server through
+ * {@code pg_ctl}, detached, so a {@code kill -9} of this service leaves it running; it authenticates by trust. Its
+ * fsync is turned back on here (zonky's default is off).
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnBooleanProperty("exit.database.embedded.enabled")
+@ConditionalOnExpression("${exit.database.embedded.enabled:false} && '${EXIT_DB_URL:}'.isEmpty()")
 class EmbeddedDatabaseConfiguration {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseConfiguration.class);
 
@@ -28,6 +34,7 @@ class EmbeddedDatabaseConfiguration {
                 .setDataDirectory(properties.dataDir())
                 .setCleanDataDirectory(false)
                 .setPort(properties.port())
+                .setServerConfig("fsync", "on")
                 .start();
         log.info(
                 "Embedded PostgreSQL on port {} with data in {}",
