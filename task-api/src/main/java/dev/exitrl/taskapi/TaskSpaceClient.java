@@ -10,7 +10,7 @@ import org.springframework.web.service.invoker.HttpServiceProxyFactory;
  * is served by one task-service controller that implements it.
  */
 public interface TaskSpaceClient
-        extends ExperimentsApi, BaseTasksApi, LeasesApi, GroupsApi, TrainingApi, BufferApi, EvaluationsApi {
+        extends ExperimentsApi, BaseTasksApi, LeasesApi, GroupsApi, TrainingApi, BufferApi, EvaluationsApi, HistoryApi {
 
     /** A client proxy over {@code restClient}, whose base URL is the task-service (or the gateway). */
     static TaskSpaceClient over(RestClient restClient) {
