@@ -140,7 +140,9 @@ async function refreshLive() {
   renderLiveCharts(progress, stats);
   renderBufferTop(top);
   if (state.instance === null && top.length) {
-    state.instance = top[0].id;
+    // The deepest of the best-scoring instances: the longest chain of iterates to look at.
+    state.instance = top.reduce((best, item) => (item.depth > best.depth ? item : best), top[0]).id;
+    renderBufferTop(top);
   }
   if (state.instance !== null) {
     await showLineage(state.instance);

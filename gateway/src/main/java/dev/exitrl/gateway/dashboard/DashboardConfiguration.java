@@ -36,8 +36,7 @@ class DashboardConfiguration implements WebMvcConfigurer {
     FilterRegistrationBean<OncePerRequestFilter> dashboardHeaders() {
         var filter = new OncePerRequestFilter() {
             @Override
-            protected void doFilterInternal(
-                    HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                     throws ServletException, IOException {
                 response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
                 response.setHeader("Referrer-Policy", "no-referrer");

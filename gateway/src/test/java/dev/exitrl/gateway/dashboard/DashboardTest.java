@@ -81,7 +81,9 @@ class DashboardTest {
         assertThat(files).extracting(p -> p.getFileName().toString()).contains("index.html", "app.js");
         for (Path file : files) {
             String text = Files.readString(file);
-            assertThat(origin.matcher(text).find()).as(file + " names an external URL").isFalse();
+            assertThat(origin.matcher(text).find())
+                    .as(file + " names an external URL")
+                    .isFalse();
         }
     }
 
