@@ -15,8 +15,20 @@ public interface TrainingApi {
     @PostExchange("/api/experiments/{experimentId}/training/claims")
     ClaimView claim(@PathVariable UUID experimentId, @Valid @RequestBody ClaimRequest request);
 
+    /**
+     * Marks a claim's groups consumed; the optional body reports what the update trained (for the progress view and
+     * the token budget). Acknowledging again changes nothing.
+     */
     @PostExchange("/api/experiments/{experimentId}/training/claims/{claimId}/ack")
-    ClaimOutcome acknowledgeClaim(@PathVariable UUID experimentId, @PathVariable UUID claimId);
+    ClaimOutcome acknowledgeClaim(
+            @PathVariable UUID experimentId,
+            @PathVariable UUID claimId,
+            @Valid @RequestBody(required = false) AckRequest request);
+
+    /** Acknowledges without reporting what was trained. */
+    default ClaimOutcome acknowledgeClaim(UUID experimentId, UUID claimId) {
+        return acknowledgeClaim(experimentId, claimId, AckRequest.none());
+    }
 
     @PostExchange("/api/experiments/{experimentId}/training/claims/{claimId}/release")
     ClaimOutcome releaseClaim(@PathVariable UUID experimentId, @PathVariable UUID claimId);

@@ -130,6 +130,8 @@ final class DomainDefaults {
                 preset.diversityBonus(),
                 200,
                 evalSteps,
+                null,
+                null,
                 null);
     }
 }

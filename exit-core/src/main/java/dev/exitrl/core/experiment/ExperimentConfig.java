@@ -45,6 +45,10 @@ import java.util.List;
  * @param evaluationSteps        K, self-improvement steps of the evaluation
  * @param warmStart              supervised warm-start of version 0 on the domain's demonstrations; null = the
  *                               default (on for from-scratch presets, off for checkpoint directories)
+ * @param maxIterations          budget: acknowledged training batches after which the task space completes the
+ *                               experiment; null = no budget (the trainer still stops at {@code iterations} versions)
+ * @param maxTokens              budget: tokens trained (as the trainer reports them) after which the task space
+ *                               completes the experiment; null = no budget
  */
 public record ExperimentConfig(
         String domain,
@@ -75,7 +79,9 @@ public record ExperimentConfig(
         boolean diversityBonus,
         int iterations,
         int evaluationSteps,
-        Boolean warmStart) {
+        Boolean warmStart,
+        Integer maxIterations,
+        Long maxTokens) {
 
     /**
      * Paper defaults for {@code domain} under {@code preset} (spec hyperparameter table; see
@@ -93,6 +99,11 @@ public record ExperimentConfig(
     /** Whether responses become children in the buffer (preset flag). */
     public boolean selfIteration() {
         return preset.selfIteration();
+    }
+
+    /** Whether a budget ({@link #maxIterations} or {@link #maxTokens}) is set. */
+    public boolean hasBudget() {
+        return maxIterations != null || maxTokens != null;
     }
 
     /** {@code p_div} if the preset has divergence, else 0. */
@@ -163,6 +174,8 @@ public record ExperimentConfig(
         v.check("maxStaleness", maxStaleness >= 0, "must be >= 0", maxStaleness);
         v.check("iterations", iterations >= 1, "must be >= 1", iterations);
         v.check("evaluationSteps", evaluationSteps >= 1, "must be >= 1", evaluationSteps);
+        v.check("maxIterations", maxIterations == null || maxIterations >= 1, "must be >= 1 or null", maxIterations);
+        v.check("maxTokens", maxTokens == null || maxTokens >= 1, "must be >= 1 or null", maxTokens);
         return v.violations;
     }
 

@@ -114,6 +114,17 @@ public final class ExperimentRequests {
         if (type == boolean.class) {
             return value.isBoolean() ? null : "must be true or false, was " + value;
         }
+        if (type == Integer.class) {
+            // Optional budgets: null means none.
+            return value.isNull() || (value.isIntegralNumber() && value.canConvertToInt())
+                    ? null
+                    : "must be a whole number (32-bit) or null, was " + value;
+        }
+        if (type == Long.class) {
+            return value.isNull() || (value.isIntegralNumber() && value.canConvertToLong())
+                    ? null
+                    : "must be a whole number (64-bit) or null, was " + value;
+        }
         if (type == Boolean.class) {
             // Optional switches: null keeps the default the switch documents.
             return value.isBoolean() || value.isNull() ? null : "must be true, false or null, was " + value;

@@ -91,7 +91,7 @@ class ExperimentConfigTest {
     void validationReportsEveryViolatedRuleWithFieldAndRange() {
         var bad = new ExperimentConfig(
                 " ", null, "", 1, 0, 0, 1, -1, 0, 1.5, 10, 11, 1.2, -0.1, 0, null, 0, 2, null, null, 1.0, 0, 0, false,
-                -1, false, 0, 0, null);
+                -1, false, 0, 0, null, 0, -5L);
         var violations = bad.validate();
         assertThat(violations)
                 .extracting(Violation::field)
@@ -118,7 +118,9 @@ class ExperimentConfigTest {
                         "epochsPerBatch",
                         "maxStaleness",
                         "iterations",
-                        "evaluationSteps");
+                        "evaluationSteps",
+                        "maxIterations",
+                        "maxTokens");
         assertThat(violations)
                 .filteredOn(v -> v.field().equals("rolloutsPerPrompt"))
                 .singleElement()
@@ -168,6 +170,8 @@ class ExperimentConfigTest {
                 base.diversityBonus(),
                 base.iterations(),
                 base.evaluationSteps(),
+                null,
+                null,
                 null);
         assertThat(nan.validate()).extracting(Violation::field).containsExactly("selectProbability", "kappa");
     }
@@ -204,7 +208,9 @@ class ExperimentConfigTest {
                 false,
                 50,
                 8,
-                null);
+                null,
+                100,
+                5000L);
         String json = mapper.writeValueAsString(config);
         assertThat(json)
                 .contains(

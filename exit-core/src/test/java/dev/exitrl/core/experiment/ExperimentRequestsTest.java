@@ -44,6 +44,29 @@ class ExperimentRequestsTest {
     }
 
     @Test
+    void budgetsAreOptionalPositiveWholeNumbers() {
+        var none = read("{\"domain\":\"countdown\",\"preset\":\"exit\"}").config();
+        assertThat(none.maxIterations()).isNull();
+        assertThat(none.maxTokens()).isNull();
+        assertThat(none.hasBudget()).isFalse();
+        var set = read("{\"domain\":\"countdown\",\"preset\":\"exit\",\"maxIterations\":12,"
+                        + "\"maxTokens\":5000000000}")
+                .config();
+        assertThat(set.maxIterations()).isEqualTo(12);
+        assertThat(set.maxTokens()).isEqualTo(5_000_000_000L);
+        assertThat(set.hasBudget()).isTrue();
+        assertThat(read("{\"domain\":\"countdown\",\"preset\":\"exit\",\"maxIterations\":0,\"maxTokens\":-1}")
+                        .violations())
+                .extracting(Violation::field)
+                .containsExactly("maxIterations", "maxTokens");
+        assertThat(read("{\"domain\":\"countdown\",\"preset\":\"exit\",\"maxIterations\":2.5,"
+                                + "\"maxTokens\":\"10\"}")
+                        .violations())
+                .extracting(Violation::field)
+                .containsExactlyInAnyOrder("maxIterations", "maxTokens");
+    }
+
+    @Test
     void missingDomainAndPresetAreReportedTogether() {
         assertThat(read("{\"preset\":\"fancy\"}").violations())
                 .extracting(Violation::field)

@@ -41,7 +41,7 @@ import org.springframework.transaction.annotation.Transactional;
  * mislabelled post is refused rather than silently mixed in.
  */
 @Service
-class EvaluationService {
+public class EvaluationService {
     /** Violations reported per request at most; the rest would only repeat the same mistake. */
     static final int MAX_REPORTED_ERRORS = 50;
 

@@ -3,6 +3,7 @@ package dev.exitrl.task.experiment;
 import dev.exitrl.core.domain.DomainRegistry;
 import dev.exitrl.core.experiment.ExperimentConfig;
 import dev.exitrl.core.experiment.ExperimentRequests;
+import dev.exitrl.task.space.ExperimentLocks;
 import dev.exitrl.task.web.ConflictException;
 import dev.exitrl.task.web.FieldError;
 import dev.exitrl.task.web.InvalidRequestException;
@@ -37,11 +38,14 @@ public class ExperimentService {
     private final ExperimentRepository repository;
     private final ObjectMapper mapper;
     private final DomainRegistry domains;
+    private final ExperimentLocks locks;
 
-    ExperimentService(ExperimentRepository repository, ObjectMapper mapper, DomainRegistry domains) {
+    ExperimentService(
+            ExperimentRepository repository, ObjectMapper mapper, DomainRegistry domains, ExperimentLocks locks) {
         this.repository = repository;
         this.mapper = mapper;
         this.domains = domains;
+        this.locks = locks;
     }
 
     @Transactional
@@ -77,12 +81,30 @@ public class ExperimentService {
 
     @Transactional
     public ExperimentView changeStatus(UUID id, ExperimentStatus target) {
-        var experiment = find(id);
-        if (experiment.getStatus() != target
-                && !TRANSITIONS.get(experiment.getStatus()).contains(target)) {
-            throw new ConflictException("experiment " + id + " cannot go from " + experiment.getStatus() + " to "
-                    + target + "; allowed: " + TRANSITIONS.get(experiment.getStatus()));
+        var status = locks.lock(id).status();
+        if (status != target && !TRANSITIONS.get(status).contains(target)) {
+            throw new ConflictException("experiment " + id + " cannot go from " + status + " to " + target
+                    + "; allowed: " + TRANSITIONS.get(status));
         }
+        return setStatus(id, target);
+    }
+
+    /**
+     * A lifecycle verb: moves the experiment to {@code target} if its status is one of {@code from}, else 409. One
+     * transaction under the experiment's row lock, so it cannot interleave with a budget completion.
+     */
+    @Transactional
+    public ExperimentView transition(UUID id, String verb, Set<ExperimentStatus> from, ExperimentStatus target) {
+        var status = locks.lock(id).status();
+        if (!from.contains(status)) {
+            throw new ConflictException(
+                    "cannot " + verb + " experiment " + id + ": it is " + status + "; " + verb + " needs " + from);
+        }
+        return setStatus(id, target);
+    }
+
+    private ExperimentView setStatus(UUID id, ExperimentStatus target) {
+        var experiment = find(id);
         experiment.changeStatus(target);
         return view(repository.saveAndFlush(experiment));
     }

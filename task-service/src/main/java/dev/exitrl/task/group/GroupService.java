@@ -271,11 +271,14 @@ class GroupService {
                 new SubmitOutcome(0, slot.instanceId(), score, parentOutcome, offered, added, index.size(), false);
         // Stored exactly as the trainer will claim it: the typed rollouts, with the derived rewards.
         var stored = new StoredRollouts(request.promptTokenIds(), storedRecords(request.rollouts(), rollouts));
+        int generatedTokens = generatedTokens(request.rollouts());
         long groupId = jdbc.sql("""
                         WITH g AS (
                             INSERT INTO rollout_group (experiment_id, instance_id, lease_id, step_kind, policy_version, prompt,
-                                                       rollouts, score, idempotency_key, outcome)
-                            VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb) RETURNING id, experiment_id, policy_version)
+                                                       rollouts, score, idempotency_key, outcome, generated_tokens,
+                                                       mean_reward, mean_quality)
+                            VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?, ?, ?)
+                            RETURNING id, experiment_id, policy_version)
                         INSERT INTO training_queue (group_id, experiment_id, policy_version, state)
                         SELECT id, experiment_id, policy_version, 'READY' FROM g
                         RETURNING group_id""")
@@ -289,8 +292,16 @@ class GroupService {
                 .param(score)
                 .param(request.idempotencyKey())
                 .param(mapper.writeValueAsString(outcome))
+                .param(generatedTokens)
+                .param(rollouts.stream().mapToDouble(Rollout::reward).average().orElse(0))
+                .param(rollouts.stream().mapToDouble(Rollout::quality).average().orElse(0))
                 .query(Long.class)
                 .single();
+        // The progress view's token counter, kept in this transaction (the experiment row is locked already).
+        jdbc.sql("UPDATE experiment SET tokens_generated = tokens_generated + ? WHERE id = ?")
+                .param(generatedTokens)
+                .param(experimentId)
+                .update();
         jdbc.sql("""
                 WITH s AS (UPDATE lease_slot SET group_id = ? WHERE lease_id = ? AND slot = ? RETURNING lease_id)
                 UPDATE lease SET status = 'COMPLETED', closed_at = now()
@@ -393,6 +404,15 @@ class GroupService {
                     r.diversity()));
         }
         return out;
+    }
+
+    /** Response tokens of a group: its rollouts' token ids (a rollout submitted without them counts none). */
+    private static int generatedTokens(List<RolloutRecord> rollouts) {
+        int tokens = 0;
+        for (RolloutRecord r : rollouts) {
+            tokens += r.tokenIds() == null ? 0 : r.tokenIds().length;
+        }
+        return tokens;
     }
 
     private static boolean allFinite(float[] values) {

@@ -1,5 +1,6 @@
 package dev.exitrl.task.training;
 
+import dev.exitrl.taskapi.AckRequest;
 import dev.exitrl.taskapi.ClaimOutcome;
 import dev.exitrl.taskapi.ClaimRequest;
 import dev.exitrl.taskapi.ClaimView;
@@ -25,8 +26,8 @@ class TrainingController implements TrainingApi {
     }
 
     @Override
-    public ClaimOutcome acknowledgeClaim(UUID experimentId, UUID claimId) {
-        return new ClaimOutcome(claimId, queue.acknowledge(experimentId, claimId));
+    public ClaimOutcome acknowledgeClaim(UUID experimentId, UUID claimId, AckRequest request) {
+        return new ClaimOutcome(claimId, queue.acknowledge(experimentId, claimId, request));
     }
 
     @Override

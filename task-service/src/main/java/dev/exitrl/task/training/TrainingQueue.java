@@ -5,8 +5,11 @@ import dev.exitrl.task.TaskServiceProperties;
 import dev.exitrl.task.space.ExperimentLocks;
 import dev.exitrl.task.space.StoredRollouts;
 import dev.exitrl.task.web.ConflictException;
+import dev.exitrl.task.web.InvalidRequestException;
+import dev.exitrl.taskapi.AckRequest;
 import dev.exitrl.taskapi.ClaimView;
 import dev.exitrl.taskapi.ClaimedGroup;
+import dev.exitrl.taskapi.ExperimentStatus;
 import dev.exitrl.taskapi.PolicyVersionRequest;
 import dev.exitrl.taskapi.PolicyVersionView;
 import io.micrometer.core.instrument.Counter;
@@ -20,6 +23,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -33,6 +38,8 @@ import tools.jackson.databind.ObjectMapper;
  */
 @Service
 class TrainingQueue {
+    private static final Logger log = LoggerFactory.getLogger(TrainingQueue.class);
+
     private final JdbcClient jdbc;
     private final ObjectMapper mapper;
     private final ExperimentLocks locks;
@@ -118,10 +125,20 @@ class TrainingQueue {
         return new ClaimView(claimId, expiresAt, version, dropped, groups);
     }
 
-    /** Marks a claim's groups consumed; an expired claim whose groups went back to the queue is a 409. */
+    /**
+     * Marks a claim's groups consumed, counts the iteration and what the trainer reports it trained, and completes the
+     * experiment when that reaches its budget ({@code maxIterations} or {@code maxTokens}), all in this one
+     * transaction under the experiment's row lock. An expired claim whose groups went back to the queue is a 409; an
+     * acknowledgement repeated (a retry) changes nothing.
+     */
     @Transactional
-    public int acknowledge(UUID experimentId, UUID claimId) {
-        locks.read(experimentId);
+    public int acknowledge(UUID experimentId, UUID claimId, AckRequest report) {
+        var experiment = locks.lock(experimentId);
+        Long tokens = report == null ? null : report.tokensTrained();
+        Double seconds = report == null ? null : report.trainSeconds();
+        if (seconds != null && !Double.isFinite(seconds)) {
+            throw new InvalidRequestException("trainSeconds", "must be finite, was " + seconds);
+        }
         int updated = jdbc.sql("UPDATE training_queue SET state = 'CONSUMED', updated_at = now()"
                         + " WHERE experiment_id = ? AND claim_id = ? AND state = 'CLAIMED'")
                 .param(experimentId)
@@ -139,6 +156,36 @@ class TrainingQueue {
             }
             throw new ConflictException(
                     "claim " + claimId + " is unknown or expired; its groups were returned to the queue");
+        }
+        jdbc.sql("INSERT INTO training_ack (claim_id, experiment_id, groups, tokens_trained, train_seconds)"
+                        + " VALUES (?, ?, ?, ?, ?)")
+                .param(claimId)
+                .param(experimentId)
+                .param(updated)
+                .param(tokens)
+                .param(seconds)
+                .update();
+        long[] totals = jdbc.sql("UPDATE experiment SET iterations = iterations + 1,"
+                        + " tokens_trained = tokens_trained + ?, updated_at = now() WHERE id = ?"
+                        + " RETURNING iterations, tokens_trained")
+                .param(tokens == null ? 0 : tokens)
+                .param(experimentId)
+                .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
+                .single();
+        var config = experiment.config();
+        boolean budgetReached = (config.maxIterations() != null && totals[0] >= config.maxIterations())
+                || (config.maxTokens() != null && totals[1] >= config.maxTokens());
+        if (budgetReached
+                && (experiment.status() == ExperimentStatus.RUNNING
+                        || experiment.status() == ExperimentStatus.PAUSED)) {
+            jdbc.sql("UPDATE experiment SET status = 'COMPLETED', updated_at = now() WHERE id = ?")
+                    .param(experimentId)
+                    .update();
+            log.info(
+                    "experiment {}: budget reached ({} iterations, {} tokens trained), COMPLETED",
+                    experimentId,
+                    totals[0],
+                    totals[1]);
         }
         return updated;
     }

@@ -1,6 +1,7 @@
 package dev.exitrl.trainer.loop;
 
 import dev.exitrl.core.experiment.ExperimentConfig;
+import dev.exitrl.taskapi.AckRequest;
 import dev.exitrl.taskapi.ClaimRequest;
 import dev.exitrl.taskapi.ClaimView;
 import dev.exitrl.taskapi.EvaluationView;
@@ -176,7 +177,8 @@ public final class TrainingLoop implements AutoCloseable {
             }
             throw (RuntimeException) e;
         }
-        client.acknowledgeClaim(id, claim.claimId());
+        // Reports what was trained: the task space's progress view and its token budget count it.
+        client.acknowledgeClaim(id, claim.claimId(), new AckRequest(result.tokens(), result.seconds()));
         metrics.recordBatch(id, result);
         if (written == null) {
             log.info(

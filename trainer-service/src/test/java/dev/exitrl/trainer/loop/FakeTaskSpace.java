@@ -1,6 +1,7 @@
 package dev.exitrl.trainer.loop;
 
 import dev.exitrl.core.experiment.ExperimentConfig;
+import dev.exitrl.taskapi.AckRequest;
 import dev.exitrl.taskapi.ClaimOutcome;
 import dev.exitrl.taskapi.ClaimRequest;
 import dev.exitrl.taskapi.ClaimView;
@@ -37,6 +38,9 @@ final class FakeTaskSpace {
     final Deque<List<ClaimedGroup>> ready = new ArrayDeque<>();
     final List<ClaimRequest> claims = new ArrayList<>();
     final List<UUID> acknowledged = new ArrayList<>();
+    /** What each acknowledgement reported (null for one sent without a report). */
+    final List<AckRequest> ackReports = new ArrayList<>();
+
     final List<UUID> released = new ArrayList<>();
     final List<PolicyVersionRequest> announcements = new ArrayList<>();
     final List<ExperimentStatus> statusChanges = new ArrayList<>();
@@ -77,6 +81,7 @@ final class FakeTaskSpace {
                             return claim((ClaimRequest) args[1]);
                         case "acknowledgeClaim":
                             acknowledged.add((UUID) args[1]);
+                            ackReports.add(args.length > 2 ? (AckRequest) args[2] : null);
                             return new ClaimOutcome((UUID) args[1], 1);
                         case "releaseClaim":
                             released.add((UUID) args[1]);

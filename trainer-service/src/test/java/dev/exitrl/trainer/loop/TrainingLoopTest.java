@@ -82,6 +82,9 @@ class TrainingLoopTest {
             assertThat(loop.turn(space.view())).isEqualTo(TrainingLoop.Outcome.TRAINED);
             assertThat(space.announcedVersions()).containsExactly(0L, 1L);
             assertThat(space.acknowledged).hasSize(1);
+            // The acknowledgement reports what the update trained (the task space's progress view and token budget).
+            assertThat(space.ackReports.get(0).tokensTrained()).isPositive();
+            assertThat(space.ackReports.get(0).trainSeconds()).isPositive();
             assertThat(space.released).isEmpty();
             assertThat(loop.sessionVersion(space.id)).isEqualTo(1);
 

@@ -1,0 +1,20 @@
+package dev.exitrl.taskapi;
+
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+
+/**
+ * What the trainer reports when it acknowledges a claim; the body is optional and so is each field (a trainer that
+ * reports nothing still acknowledges).
+ *
+ * @param tokensTrained tokens the update trained on (every epoch together)
+ * @param trainSeconds  seconds the update took (the train tokens/s of the progress view divides the two)
+ */
+public record AckRequest(
+        @Min(0) Long tokensTrained, @DecimalMin("0.0") Double trainSeconds) {
+
+    /** An acknowledgement that reports nothing. */
+    public static AckRequest none() {
+        return new AckRequest(null, null);
+    }
+}
