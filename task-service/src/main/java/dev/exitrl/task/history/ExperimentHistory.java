@@ -22,7 +22,8 @@ import org.springframework.transaction.annotation.Transactional;
  * Per-policy-version points computed from {@code rollout_group} (see {@link HistoryPoint} for what each number
  * means). Nothing is stored for the history: the groups already are the record, so the series survives restarts and
  * needs no writer. It reads one snapshot (repeatable read) and takes no experiment lock, so it never blocks leases or
- * submits. The rollouts' JSON is expanded only for versions at or after {@code fromVersion}, so a poller that asks
+ * submits. It reads the per-group numbers stored at submit (mean reward, mean quality, generated tokens, the submit's
+ * answer), never the rollouts' JSON, and only for versions at or after {@code fromVersion}, so a poller that asks
  * from its last version reads only the newest groups.
  */
 @Service
@@ -62,21 +63,26 @@ class ExperimentHistory {
         if (builders.isEmpty()) {
             return List.of();
         }
+        // Each group's mean reward, mean quality and token count were stored at submit; every group of an
+        // experiment has G rollouts (the submit refuses any other size), so the mean of group means is the mean
+        // over rollouts.
+        int groupSize = jdbc.sql("SELECT (config->>'rolloutsPerPrompt')::int FROM experiment WHERE id = ?")
+                .param(experimentId)
+                .query(Integer.class)
+                .single();
         jdbc.sql("""
-                        SELECT g.policy_version, g.step_kind, count(DISTINCT g.id), count(*),
-                               avg((r->>'reward')::float8), avg((r->>'quality')::float8),
-                               sum(CASE WHEN jsonb_typeof(r->'tokenIds') = 'array'
-                                        THEN jsonb_array_length(r->'tokenIds') ELSE 0 END)
-                          FROM rollout_group g CROSS JOIN LATERAL jsonb_array_elements(g.rollouts->'rollouts') r
-                         WHERE g.experiment_id = ? AND g.policy_version >= ?
-                         GROUP BY g.policy_version, g.step_kind""").param(experimentId).param(fromVersion).query((ResultSet rs) -> {
+                        SELECT policy_version, step_kind, count(*), avg(mean_reward), avg(mean_quality),
+                               sum(generated_tokens)
+                          FROM rollout_group
+                         WHERE experiment_id = ? AND policy_version >= ?
+                         GROUP BY policy_version, step_kind""").param(experimentId).param(fromVersion).query((ResultSet rs) -> {
             var b = builders.get(rs.getLong(1));
             var kind = StepKind.valueOf(rs.getString(2));
             b.groupsByKind.put(kind, rs.getLong(3));
-            b.rollouts += rs.getLong(4);
-            b.reward.put(kind, rs.getDouble(5));
-            b.quality.put(kind, rs.getDouble(6));
-            b.tokens += rs.getLong(7);
+            b.rollouts += rs.getLong(3) * groupSize;
+            b.reward.put(kind, rs.getDouble(4));
+            b.quality.put(kind, rs.getDouble(5));
+            b.tokens += rs.getLong(6);
         });
         jdbc.sql("""
                         SELECT g.policy_version, t.depth, count(*)
