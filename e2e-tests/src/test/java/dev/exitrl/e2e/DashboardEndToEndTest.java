@@ -68,6 +68,9 @@ class DashboardEndToEndTest {
             {"domain":"countdown","preset":"exit","rolloutsPerPrompt":4,"bufferCapacity":32,"bufferMinSize":2,
              "selectProbability":0.6,"promptsPerBatch":4,"seed":%d}""";
 
+    /** Response tokens submitted per experiment, to compare with what the page shows. */
+    static final Map<UUID, Long> TOKENS = new HashMap<>();
+
     static ServiceProcess taskService;
     static ServiceProcess gateway;
     static TaskSpaceClient client;
@@ -145,6 +148,8 @@ class DashboardEndToEndTest {
                 .isEqualTo("true");
         assertThat(dom).contains("dashboard-exit-a", "dashboard-exit-b", first.toString(), second.toString());
         assertThat(dom).doesNotContain("needs an API key").doesNotContain("was refused");
+        // The summary line comes from the progress endpoint: the tokens it shows are the ones submitted.
+        assertThat(dom).contains("<dt>Tokens generated</dt><dd>" + TOKENS.get(first) + "</dd>");
         // The evaluations table lists both labels; the lineage shows an instance with its ancestors.
         assertThat(dom).contains("K-eval dashboard-exit-a", "K-eval dashboard-exit-b");
         assertThat(Integer.parseInt(attribute(dom, "id=\"lineage\"", "data-nodes")))
@@ -205,7 +210,9 @@ class DashboardEndToEndTest {
                 var rollouts = new ArrayList<RolloutRecord>();
                 for (int i = 0; i < slot.groupSize(); i++) {
                     double quality = random.nextInt(3) / 2.0;
-                    rollouts.add(rollout(slot, quality, 5 + random.nextInt(20)));
+                    int tokens = 5 + random.nextInt(20);
+                    rollouts.add(rollout(slot, quality, tokens));
+                    TOKENS.merge(id, (long) tokens, Long::sum);
                 }
                 client.submitGroup(
                         id,
