@@ -2,6 +2,7 @@ package dev.exitrl.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.exitrl.testsupport.TestTokens;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -80,7 +81,7 @@ class LiveMetricsTest {
             linkInto(layers.resolve(layer), app);
         }
         port = freePort();
-        service = new ProcessBuilder(
+        var builder = new ProcessBuilder(
                         java,
                         "-Xmx512m",
                         // A short-lived JVM on a small shared machine: start fast rather than run fast.
@@ -94,8 +95,9 @@ class LiveMetricsTest {
                         "--exit.metrics.refresh-interval=PT1S")
                 .directory(app.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(work.resolve("task-service.log").toFile())
-                .start();
+                .redirectOutput(work.resolve("task-service.log").toFile());
+        builder.environment().put("EXIT_INTERNAL_TOKEN", TestTokens.INTERNAL_TOKEN);
+        service = builder.start();
         awaitReady();
         exercise();
         exported = scrapeUntilSeen("exit_buffer_size");
@@ -241,7 +243,7 @@ class LiveMetricsTest {
 
     private static JsonNode post(String path, String json) throws Exception {
         var response = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                TestTokens.request(URI.create("http://localhost:" + port + path))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(json))
                         .build(),
@@ -254,7 +256,7 @@ class LiveMetricsTest {
 
     private static String get(String path) throws Exception {
         var response = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                TestTokens.request(URI.create("http://localhost:" + port + path))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);

@@ -9,6 +9,7 @@ import dev.exitrl.taskapi.ExperimentStatus;
 import dev.exitrl.taskapi.GenerateTasks;
 import dev.exitrl.taskapi.StatusChange;
 import dev.exitrl.taskapi.TaskSpaceClient;
+import dev.exitrl.testsupport.TestTokens;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,7 +93,7 @@ class ExItLoopEndToEndTest {
                         "--exit.rollout.seed=7"));
         trainer.awaitReady(Duration.ofMinutes(3));
         rollout.awaitReady(Duration.ofMinutes(3));
-        taskSpace = TaskSpaceClient.at(taskService.url());
+        taskSpace = TestTokens.taskSpace(taskService.url());
     }
 
     @AfterAll
@@ -151,7 +152,7 @@ class ExItLoopEndToEndTest {
         assertThat(summary.tasks())
                 .isEqualTo(taskSpace.taskCounts(id).get(Split.TEST).longValue());
         var plot = HTTP.send(
-                HttpRequest.newBuilder(taskService.url().resolve("/api/evaluations/" + evaluationId + "/plot.png"))
+                TestTokens.request(taskService.url().resolve("/api/evaluations/" + evaluationId + "/plot.png"))
                         .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(plot.statusCode()).isEqualTo(200);
@@ -203,7 +204,7 @@ class ExItLoopEndToEndTest {
     static String text(ServiceProcess service, String path) {
         try {
             return HTTP.send(
-                            HttpRequest.newBuilder(service.url().resolve(path)).build(),
+                            TestTokens.request(service.url().resolve(path)).build(),
                             HttpResponse.BodyHandlers.ofString())
                     .body();
         } catch (Exception e) {
@@ -213,7 +214,7 @@ class ExItLoopEndToEndTest {
 
     static JsonNode post(ServiceProcess service, String path, String json) throws Exception {
         var response = HTTP.send(
-                HttpRequest.newBuilder(URI.create(service.url() + path))
+                TestTokens.request(URI.create(service.url() + path))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(json))
                         .build(),

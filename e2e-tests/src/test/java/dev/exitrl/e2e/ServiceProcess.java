@@ -1,5 +1,6 @@
 package dev.exitrl.e2e;
 
+import dev.exitrl.testsupport.TestTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -50,10 +51,10 @@ final class ServiceProcess implements AutoCloseable {
         command.addAll(args);
         Files.createDirectories(logDir);
         Path log = logDir.resolve(module + ".log");
-        var process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // Environment, not a command-line argument: a secret in argv is visible to every user of the machine (ps).
+        builder.environment().put("EXIT_INTERNAL_TOKEN", TestTokens.INTERNAL_TOKEN);
+        var process = builder.start();
         return new ServiceProcess(module, port, log, process);
     }
 

@@ -7,6 +7,7 @@ import dev.exitrl.rollout.engine.RolloutEngine;
 import dev.exitrl.rollout.engine.SamplingSettings;
 import dev.exitrl.rollout.engine.SingleTurnEnvironment;
 import dev.exitrl.rollout.evaluation.EvaluationRunner;
+import dev.exitrl.security.InternalAuthProperties;
 import dev.exitrl.taskapi.TaskSpaceClient;
 import java.net.http.HttpClient;
 import java.security.SecureRandom;
@@ -23,14 +24,15 @@ class RolloutConfiguration {
     static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
     @Bean
-    TaskSpaceClient taskSpaceClient(RolloutProperties properties) {
+    TaskSpaceClient taskSpaceClient(RolloutProperties properties, InternalAuthProperties auth) {
         var factory = new JdkClientHttpRequestFactory(
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
         factory.setReadTimeout(READ_TIMEOUT);
-        return TaskSpaceClient.over(RestClient.builder()
+        var rest = RestClient.builder()
                 .baseUrl(properties.taskServiceUrl().toString())
-                .requestFactory(factory)
-                .build());
+                .requestFactory(factory);
+        auth.outgoingToken().ifPresent(token -> rest.defaultHeader(TaskSpaceClient.INTERNAL_TOKEN_HEADER, token));
+        return TaskSpaceClient.over(rest.build());
     }
 
     @Bean

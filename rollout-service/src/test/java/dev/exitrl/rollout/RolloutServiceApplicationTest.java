@@ -6,11 +6,13 @@ import dev.exitrl.testsupport.ServiceProbe;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
 
 // No worker loops: on a shared machine another task-service may answer at the default URL.
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "exit.rollout.worker-enabled=false")
+@ActiveProfiles("local") // as bin/exit-local starts it
 class RolloutServiceApplicationTest {
     @LocalServerPort
     int port;
@@ -32,6 +34,17 @@ class RolloutServiceApplicationTest {
                 .contains("\"leaseBatchSize\":16")
                 .contains("\"maxNewTokens\":256")
                 .contains("\"policyVersions\":{}");
+    }
+
+    @Test
+    void directCallsWithoutTheInternalTokenAreRefused() {
+        ServiceProbe.assertRefusedWithoutToken(port, "GET", "/api/rollouts/status");
+        ServiceProbe.assertRefusedWithoutToken(port, "POST", "/api/rollouts/evaluations");
+    }
+
+    @Test
+    void localModeListensOnLoopbackOnly() {
+        assertThat(ServiceProbe.assertLoopbackOnly(port)).isPositive();
     }
 
     private String get(String path) {

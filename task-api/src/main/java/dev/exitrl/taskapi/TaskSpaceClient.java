@@ -12,6 +12,13 @@ import org.springframework.web.service.invoker.HttpServiceProxyFactory;
 public interface TaskSpaceClient
         extends ExperimentsApi, BaseTasksApi, LeasesApi, GroupsApi, TrainingApi, BufferApi, EvaluationsApi, HistoryApi {
 
+    /**
+     * The header of every service-to-service call (and of every call the gateway forwards): the services refuse
+     * {@code /api/**} without the shared internal token ({@code exit.internal-token}), so a caller that bypasses the
+     * gateway does not bypass its access control.
+     */
+    String INTERNAL_TOKEN_HEADER = "X-Exit-Internal-Token";
+
     /** A client proxy over {@code restClient}, whose base URL is the task-service (or the gateway). */
     static TaskSpaceClient over(RestClient restClient) {
         return HttpServiceProxyFactory.builderFor(RestClientAdapter.create(restClient))
@@ -19,8 +26,16 @@ public interface TaskSpaceClient
                 .createClient(TaskSpaceClient.class);
     }
 
-    /** A client proxy on a plain {@link RestClient} for {@code baseUrl}. */
+    /** A client proxy on a plain {@link RestClient} for {@code baseUrl}, without credentials. */
     static TaskSpaceClient at(URI baseUrl) {
         return over(RestClient.builder().baseUrl(baseUrl.toString()).build());
+    }
+
+    /** A client proxy for the task-service at {@code baseUrl} that sends {@code internalToken} with every call. */
+    static TaskSpaceClient at(URI baseUrl, String internalToken) {
+        return over(RestClient.builder()
+                .baseUrl(baseUrl.toString())
+                .defaultHeader(INTERNAL_TOKEN_HEADER, internalToken)
+                .build());
     }
 }

@@ -10,9 +10,9 @@ import dev.exitrl.taskapi.LeaseView;
 import dev.exitrl.taskapi.PolicyVersionRequest;
 import dev.exitrl.taskapi.RolloutRecord;
 import dev.exitrl.taskapi.SubmitGroup;
+import dev.exitrl.testsupport.TestTokens;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -226,7 +226,7 @@ class SubmitSemanticsTest extends TaskServiceTestBase {
     void encodedSlashesAndBadIdsAnswerProblemJson() throws Exception {
         var response = HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/experiments/a%2Fb"))
+                        TestTokens.request(URI.create("http://localhost:" + port + "/api/experiments/a%2Fb"))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(400);

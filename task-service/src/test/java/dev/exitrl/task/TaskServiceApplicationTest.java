@@ -6,6 +6,7 @@ import dev.exitrl.task.experiment.Experiment;
 import dev.exitrl.task.experiment.ExperimentRepository;
 import dev.exitrl.taskapi.ExperimentStatus;
 import dev.exitrl.testsupport.ServiceProbe;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -43,6 +44,19 @@ class TaskServiceApplicationTest extends TaskServiceTestBase {
     void prometheusEndpointCarriesCommonTags() {
         ServiceProbe.assertCommonTags(port, "task-service");
         assertThat(ServiceProbe.getOk(port, "/actuator/prometheus")).contains("jvm_memory_used_bytes");
+    }
+
+    @Test
+    void directCallsWithoutTheInternalTokenAreRefused() {
+        UUID id = api.running("{\"domain\":\"countdown\",\"preset\":\"exit\"}");
+        ServiceProbe.assertRefusedWithoutToken(port, "GET", "/api/experiments");
+        ServiceProbe.assertRefusedWithoutToken(port, "POST", "/api/experiments");
+        // The irreversible changes issue 11 found open to anyone: failing an experiment, pushing its version.
+        ServiceProbe.assertRefusedWithoutToken(port, "POST", "/api/experiments/" + id + "/status");
+        ServiceProbe.assertRefusedWithoutToken(port, "POST", "/api/experiments/" + id + "/policy-version");
+        assertThat(api.client.getExperiment(id).status()).isEqualTo(ExperimentStatus.RUNNING);
+        // Not only /api/**: what the service does not know to be public is protected.
+        ServiceProbe.assertRefusedWithoutToken(port, "GET", "/actuator/metrics");
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.exitrl.taskapi.RolloutRecord;
 import dev.exitrl.taskapi.StatusChange;
 import dev.exitrl.taskapi.SubmitGroup;
 import dev.exitrl.taskapi.TaskSpaceClient;
+import dev.exitrl.testsupport.TestTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -42,7 +43,7 @@ public final class TaskSpaceApi {
 
     public TaskSpaceApi(int port) {
         this.base = "http://localhost:" + port;
-        this.client = TaskSpaceClient.at(URI.create(base));
+        this.client = TestTokens.taskSpace(URI.create(base));
     }
 
     /** Creates an experiment with the given config fields (JSON) and starts it; returns its id. */
@@ -159,7 +160,7 @@ public final class TaskSpaceApi {
 
     private Response send(HttpRequest request) {
         try {
-            var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            var response = http.send(TestTokens.withToken(request), HttpResponse.BodyHandlers.ofString());
             String type = response.headers().firstValue("Content-Type").orElse("");
             JsonNode body = null;
             if (type.contains("json") && !response.body().isEmpty()) {

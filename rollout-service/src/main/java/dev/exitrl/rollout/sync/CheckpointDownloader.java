@@ -1,5 +1,6 @@
 package dev.exitrl.rollout.sync;
 
+import dev.exitrl.taskapi.TaskSpaceClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,19 +34,37 @@ public final class CheckpointDownloader {
 
     private final HttpClient http;
     private final Duration timeout;
+    private final String internalToken;
 
+    /** A downloader that sends no internal token (for a checkpoint server that asks for none). */
     public CheckpointDownloader(Duration timeout) {
+        this(timeout, null);
+    }
+
+    /**
+     * A downloader that sends {@code internalToken} (when not null): the trainer serves checkpoints under
+     * {@code /api/**}, which it answers only to callers with the token. The URIs come from the task space's
+     * announcements, which only token holders can make.
+     */
+    public CheckpointDownloader(Duration timeout, String internalToken) {
         this(
                 HttpClient.newBuilder()
                         .connectTimeout(Duration.ofSeconds(10))
-                        .followRedirects(HttpClient.Redirect.NORMAL)
+                        // Never to another origin: the token must not follow a redirect elsewhere.
+                        .followRedirects(internalToken == null ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER)
                         .build(),
-                timeout);
+                timeout,
+                internalToken);
     }
 
     CheckpointDownloader(HttpClient http, Duration timeout) {
+        this(http, timeout, null);
+    }
+
+    CheckpointDownloader(HttpClient http, Duration timeout, String internalToken) {
         this.http = http;
         this.timeout = timeout;
+        this.internalToken = internalToken;
     }
 
     /**
@@ -92,8 +111,12 @@ public final class CheckpointDownloader {
 
     /** Streams the body into {@code file}; returns the hex SHA-256 of the bytes received. */
     private String download(URI uri, Path file) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(timeout).GET();
+        if (internalToken != null) {
+            request.header(TaskSpaceClient.INTERNAL_TOKEN_HEADER, internalToken);
+        }
+        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
                 throw new IOException("GET " + uri + " answered " + response.statusCode());

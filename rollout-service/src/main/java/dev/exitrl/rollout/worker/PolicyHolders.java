@@ -4,6 +4,7 @@ import dev.exitrl.policy.Policy;
 import dev.exitrl.rollout.RolloutProperties;
 import dev.exitrl.rollout.sync.CheckpointDownloader;
 import dev.exitrl.rollout.sync.PolicyHolder;
+import dev.exitrl.security.InternalAuthProperties;
 import dev.exitrl.taskapi.ExperimentView;
 import java.io.IOException;
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,10 +26,21 @@ public class PolicyHolders implements AutoCloseable {
     private final RolloutMetrics metrics;
     private final Map<UUID, PolicyHolder> holders = new ConcurrentHashMap<>();
 
+    /** Holders whose downloads send no internal token (tests against a plain checkpoint server). */
     public PolicyHolders(RolloutProperties properties, RolloutMetrics metrics) {
+        this(properties, metrics, (String) null);
+    }
+
+    /** Holders whose downloads send {@code internalToken} (null: none) to the trainer. */
+    public PolicyHolders(RolloutProperties properties, RolloutMetrics metrics, String internalToken) {
         this.properties = properties;
-        this.downloader = new CheckpointDownloader(properties.downloadTimeout());
+        this.downloader = new CheckpointDownloader(properties.downloadTimeout(), internalToken);
         this.metrics = metrics;
+    }
+
+    @Autowired
+    public PolicyHolders(RolloutProperties properties, RolloutMetrics metrics, InternalAuthProperties auth) {
+        this(properties, metrics, auth.outgoingToken().orElse(null));
     }
 
     public PolicyHolder of(UUID experiment) {

@@ -2,6 +2,7 @@ package dev.exitrl.rollout.sync;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.exitrl.policy.Policy;
+import dev.exitrl.taskapi.TaskSpaceClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,9 +22,22 @@ public final class CheckpointServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
 
+    /** A server that asks for no token. */
     public CheckpointServer() throws IOException {
+        this(null);
+    }
+
+    /** A server that answers 401 unless the request carries {@code internalToken} (null: no check), as the trainer. */
+    public CheckpointServer(String internalToken) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
+            if (internalToken != null
+                    && !internalToken.equals(
+                            exchange.getRequestHeaders().getFirst(TaskSpaceClient.INTERNAL_TOKEN_HEADER))) {
+                exchange.sendResponseHeaders(401, -1);
+                exchange.close();
+                return;
+            }
             byte[] body = files.get(exchange.getRequestURI().getPath());
             if (body == null) {
                 exchange.sendResponseHeaders(404, -1);

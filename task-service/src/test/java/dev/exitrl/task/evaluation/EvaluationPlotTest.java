@@ -9,11 +9,11 @@ import dev.exitrl.taskapi.CreateEvaluation;
 import dev.exitrl.taskapi.GenerateTasks;
 import dev.exitrl.taskapi.PostResults;
 import dev.exitrl.taskapi.ResultRow;
+import dev.exitrl.testsupport.TestTokens;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.UUID;
@@ -72,7 +72,7 @@ class EvaluationPlotTest extends TaskServiceTestBase {
     private HttpResponse<byte[]> get(String path) throws Exception {
         return HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        TestTokens.request(URI.create("http://localhost:" + port + path))
                                 .build(),
                         HttpResponse.BodyHandlers.ofByteArray());
     }

@@ -1,5 +1,6 @@
 package dev.exitrl.trainer.loop;
 
+import dev.exitrl.security.InternalAuthProperties;
 import dev.exitrl.taskapi.TaskSpaceClient;
 import dev.exitrl.trainer.TrainerProperties;
 import dev.exitrl.trainer.checkpoint.CheckpointStore;
@@ -22,14 +23,15 @@ class LoopConfiguration {
     static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
     @Bean
-    TaskSpaceClient taskSpaceClient(TrainerProperties properties) {
+    TaskSpaceClient taskSpaceClient(TrainerProperties properties, InternalAuthProperties auth) {
         JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(
                 HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build());
         requests.setReadTimeout(READ_TIMEOUT);
-        return TaskSpaceClient.over(RestClient.builder()
+        var rest = RestClient.builder()
                 .baseUrl(properties.taskServiceUrl().toString())
-                .requestFactory(requests)
-                .build());
+                .requestFactory(requests);
+        auth.outgoingToken().ifPresent(token -> rest.defaultHeader(TaskSpaceClient.INTERNAL_TOKEN_HEADER, token));
+        return TaskSpaceClient.over(rest.build());
     }
 
     /** Closed by the {@link TrainingThread} that uses it, not by the context (no inferred close method). */

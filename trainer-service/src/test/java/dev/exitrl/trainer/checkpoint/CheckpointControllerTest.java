@@ -2,9 +2,9 @@ package dev.exitrl.trainer.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.exitrl.testsupport.TestTokens;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +103,7 @@ class CheckpointControllerTest {
 
     private HttpResponse<byte[]> get(String path) throws Exception {
         return http.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                TestTokens.request(URI.create("http://localhost:" + port + path))
                         .GET()
                         .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
