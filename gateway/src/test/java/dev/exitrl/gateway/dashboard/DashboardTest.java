@@ -20,7 +20,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * The dashboard is served by the gateway without a key, with everything it loads from the gateway itself: the
  * scripts it names are served, and no file of it names another origin.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "exit.gateway.api-keys=dash:read:dashboard-test-key-0123456789",
+            "exit.internal-token=dashboard-test-internal-token-0123456789"
+        })
 class DashboardTest {
     static final Path SOURCES = Path.of("src/main/resources/static/dashboard");
     static final Pattern SCRIPT_OR_STYLE = Pattern.compile("(?:src|href)=\"([^\"]+)\"");
@@ -69,6 +74,14 @@ class DashboardTest {
                     .as(module)
                     .contains("javascript");
         }
+    }
+
+    @Test
+    void theApiStillNeedsAKeyWhileThePageDoesNot() throws Exception {
+        assertThat(get("/dashboard/").statusCode()).isEqualTo(200);
+        assertThat(get("/webjars/chart.js/4.4.1/dist/chart.umd.js").statusCode())
+                .isEqualTo(200);
+        assertThat(get("/api/experiments").statusCode()).isEqualTo(401);
     }
 
     @Test
