@@ -10,7 +10,7 @@ import org.springframework.web.service.invoker.HttpServiceProxyFactory;
  * is served by one task-service controller that implements it.
  */
 public interface TaskSpaceClient
-        extends ExperimentsApi, BaseTasksApi, LeasesApi, GroupsApi, TrainingApi, BufferApi, EvaluationsApi {
+        extends ExperimentsApi, BaseTasksApi, LeasesApi, GroupsApi, TrainingApi, BufferApi, EvaluationsApi, HistoryApi {
 
     /**
      * The header of every service-to-service call (and of every call the gateway forwards): the services refuse
