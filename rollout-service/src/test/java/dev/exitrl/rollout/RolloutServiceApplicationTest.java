@@ -2,6 +2,7 @@ package dev.exitrl.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.exitrl.testsupport.OpenApiDocs;
 import dev.exitrl.testsupport.ServiceProbe;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -32,6 +33,11 @@ class RolloutServiceApplicationTest {
                 .contains("\"leaseBatchSize\":16")
                 .contains("\"maxNewTokens\":256")
                 .contains("\"policyVersions\":{}");
+    }
+
+    @Test
+    void openApiDocumentSummarisesEveryOperation() {
+        OpenApiDocs.assertDocumented(port, "StartEvaluation", "Started", "Status");
     }
 
     private String get(String path) {

@@ -2,6 +2,7 @@ package dev.exitrl.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.exitrl.testsupport.OpenApiDocs;
 import dev.exitrl.testsupport.ServiceProbe;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -25,6 +26,11 @@ class TrainerServiceApplicationTest {
     @Test
     void statusShowsTheBoundConfiguration() {
         assertThat(get("/api/trainer/status")).contains("\"device\":\"auto\"").contains("checkpoints");
+    }
+
+    @Test
+    void openApiDocumentSummarisesEveryOperation() {
+        OpenApiDocs.assertDocumented(port, "CheckpointList", "Status");
     }
 
     private String get(String path) {
