@@ -1,6 +1,8 @@
 package dev.exitrl.rollout;
 
 import dev.exitrl.rollout.worker.PolicyHolders;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -8,6 +10,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /** What this worker is configured to do, and which policy version it generates with per experiment. */
+@Tag(name = "Rollout status", description = "What this rollout worker is configured to do")
 @RestController
 @RequestMapping("/api/rollouts")
 class RolloutStatusController {
@@ -30,6 +33,7 @@ class RolloutStatusController {
             double topP,
             Map<UUID, Long> policyVersions) {}
 
+    @Operation(summary = "This worker's configuration and the policy version it generates with per experiment")
     @GetMapping("/status")
     Status status() {
         return new Status(

@@ -2,6 +2,7 @@ package dev.exitrl.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.exitrl.testsupport.OpenApiDocs;
 import dev.exitrl.testsupport.ServiceProbe;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -45,6 +46,11 @@ class RolloutServiceApplicationTest {
     @Test
     void localModeListensOnLoopbackOnly() {
         assertThat(ServiceProbe.assertLoopbackOnly(port)).isPositive();
+    }
+
+    @Test
+    void openApiDocumentSummarisesEveryOperation() {
+        OpenApiDocs.assertDocumented(port, "StartEvaluation", "Started", "Status");
     }
 
     private String get(String path) {

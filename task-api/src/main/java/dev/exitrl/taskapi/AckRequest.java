@@ -1,5 +1,6 @@
 package dev.exitrl.taskapi;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 
@@ -11,7 +12,8 @@ import jakarta.validation.constraints.Min;
  * @param trainSeconds  seconds the update took (the train tokens/s of the progress view divides the two)
  */
 public record AckRequest(
-        @Min(0) Long tokensTrained, @DecimalMin("0.0") Double trainSeconds) {
+        @Schema(example = "24576") @Min(0) Long tokensTrained,
+        @Schema(example = "12.5") @DecimalMin("0.0") Double trainSeconds) {
 
     /** An acknowledgement that reports nothing. */
     public static AckRequest none() {

@@ -1,5 +1,6 @@
 package dev.exitrl.taskapi;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
@@ -12,6 +13,10 @@ import jakarta.validation.constraints.Min;
  *                       {@code exit.task.claim-duration}
  */
 public record ClaimRequest(
-        @Min(1) @Max(Limits.MAX_GROUPS) int maxGroups,
-        @Min(0) Long currentVersion,
-        @Min(1) @Max(Limits.MAX_HOLD_SECONDS) Integer claimSeconds) {}
+        @Schema(example = "8") @Min(1) @Max(Limits.MAX_GROUPS)
+        int maxGroups,
+
+        @Schema(example = "3") @Min(0) Long currentVersion,
+
+        @Schema(example = "600") @Min(1) @Max(Limits.MAX_HOLD_SECONDS)
+        Integer claimSeconds) {}

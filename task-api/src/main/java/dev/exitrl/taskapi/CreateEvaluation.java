@@ -1,6 +1,7 @@
 package dev.exitrl.taskapi;
 
 import dev.exitrl.core.domain.Split;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -16,8 +17,14 @@ import jakarta.validation.constraints.Size;
  * @param label         free text for people
  */
 public record CreateEvaluation(
-        @NotNull @Min(0) Long policyVersion,
+        @Schema(example = "3") @NotNull @Min(0) Long policyVersion,
         Split split,
-        @NotNull @Min(0) @Max(Limits.MAX_EVALUATION_STEPS) Integer steps,
-        @NotNull @Min(1) @Max(Limits.MAX_EVALUATION_SAMPLES) Integer samples,
-        @Size(max = Limits.MAX_NAME) String label) {}
+
+        @Schema(example = "4") @NotNull @Min(0) @Max(Limits.MAX_EVALUATION_STEPS)
+        Integer steps,
+
+        @Schema(example = "2") @NotNull @Min(1) @Max(Limits.MAX_EVALUATION_SAMPLES)
+        Integer samples,
+
+        @Schema(example = "exit") @Size(max = Limits.MAX_NAME)
+        String label) {}

@@ -1,5 +1,6 @@
 package dev.exitrl.taskapi;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -14,5 +15,11 @@ import tools.jackson.databind.JsonNode;
  *               (kept as JSON here because it is a partial config; the service reads it with strict types)
  */
 public record CreateExperiment(
-        @NotBlank @Size(max = Limits.MAX_NAME) String name,
-        @NotNull JsonNode config) {}
+        @Schema(example = "countdown-exit") @NotBlank @Size(max = Limits.MAX_NAME)
+        String name,
+
+        @Schema(
+                example =
+                        "{\"domain\":\"countdown\",\"preset\":\"exit\",\"model\":\"tiny\",\"rolloutsPerPrompt\":8,\"promptsPerBatch\":8,\"maxIterations\":200}")
+        @NotNull
+        JsonNode config) {}

@@ -1,6 +1,7 @@
 package dev.exitrl.taskapi;
 
 import dev.exitrl.core.task.StepKind;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,23 +36,23 @@ import java.util.UUID;
  */
 public record ExperimentProgress(
         UUID experimentId,
-        String name,
+        @Schema(example = "countdown-exit") String name,
         ExperimentStatus status,
-        long iteration,
-        long policyVersion,
-        long tokensGenerated,
-        long tokensTrained,
+        @Schema(example = "42") long iteration,
+        @Schema(example = "42") long policyVersion,
+        @Schema(example = "1843200") long tokensGenerated,
+        @Schema(example = "1720320") long tokensTrained,
         Map<StepKind, Double> meanRewardByStepKind,
         Map<StepKind, Double> meanQualityByStepKind,
-        long bufferSize,
+        @Schema(example = "512") long bufferSize,
         Map<Integer, Long> depthHistogram,
-        long queueDepth,
-        double rolloutTokensPerSecond,
-        double trainTokensPerSecond,
+        @Schema(example = "6") long queueDepth,
+        @Schema(example = "1530.5") double rolloutTokensPerSecond,
+        @Schema(example = "4210.0") double trainTokensPerSecond,
         LatestEvaluation latestEvaluation,
         Budget budget,
-        Double fractionDone,
-        Long etaSeconds) {
+        @Schema(example = "0.21") Double fractionDone,
+        @Schema(example = "5400") Long etaSeconds) {
 
     /** Submitted groups the reward and quality means cover. */
     public static final int RECENT_GROUPS = 256;

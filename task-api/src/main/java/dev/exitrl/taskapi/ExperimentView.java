@@ -1,6 +1,7 @@
 package dev.exitrl.taskapi;
 
 import dev.exitrl.core.experiment.ExperimentConfig;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -14,12 +15,12 @@ import java.util.UUID;
  */
 public record ExperimentView(
         UUID id,
-        String name,
-        String domain,
-        String preset,
+        @Schema(example = "countdown-exit") String name,
+        @Schema(example = "countdown") String domain,
+        @Schema(example = "exit") String preset,
         ExperimentStatus status,
-        long seed,
-        long policyVersion,
+        @Schema(example = "0") long seed,
+        @Schema(example = "3") long policyVersion,
         String checkpointUri,
         String checkpointSha256,
         ExperimentConfig config,

@@ -1,6 +1,7 @@
 package dev.exitrl.taskapi;
 
 import dev.exitrl.core.domain.GeneratorSpec;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
@@ -13,7 +14,13 @@ import jakarta.validation.constraints.Min;
  * @param testCount  held-out tasks wanted
  */
 public record GenerateTasks(
-        long seed,
-        @Min(1) @Max(GeneratorSpec.MAX_DIFFICULTY) int difficulty,
-        @Min(0) @Max(Limits.MAX_GENERATE) int trainCount,
-        @Min(0) @Max(Limits.MAX_GENERATE) int testCount) {}
+        @Schema(example = "1") long seed,
+
+        @Schema(example = "1") @Min(1) @Max(GeneratorSpec.MAX_DIFFICULTY)
+        int difficulty,
+
+        @Schema(example = "500") @Min(0) @Max(Limits.MAX_GENERATE)
+        int trainCount,
+
+        @Schema(example = "50") @Min(0) @Max(Limits.MAX_GENERATE)
+        int testCount) {}

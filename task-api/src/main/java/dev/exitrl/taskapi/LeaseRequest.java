@@ -1,5 +1,6 @@
 package dev.exitrl.taskapi;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -13,6 +14,11 @@ import jakarta.validation.constraints.Size;
  * @param durationSeconds lease duration; default {@code exit.task.lease-duration}
  */
 public record LeaseRequest(
-        @NotBlank @Size(max = Limits.MAX_NAME) String workerId,
-        @Min(1) @Max(Limits.MAX_LEASE_SIZE) int size,
-        @Min(1) @Max(Limits.MAX_HOLD_SECONDS) Integer durationSeconds) {}
+        @Schema(example = "worker-1") @NotBlank @Size(max = Limits.MAX_NAME)
+        String workerId,
+
+        @Schema(example = "8") @Min(1) @Max(Limits.MAX_LEASE_SIZE)
+        int size,
+
+        @Schema(example = "300") @Min(1) @Max(Limits.MAX_HOLD_SECONDS)
+        Integer durationSeconds) {}

@@ -1,5 +1,6 @@
 package dev.exitrl.taskapi;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -14,10 +15,17 @@ import jakarta.validation.constraints.Size;
  * @param sha256        hex SHA-256 of that archive (64 lower-case hex digits)
  */
 public record PolicyVersionRequest(
-        @Min(0) long version,
+        @Schema(example = "3") @Min(0) long version,
 
-        @NotBlank @Size(max = 2048) @Pattern(regexp = "https?://\\S+", message = "must be an http(s) URI")
+        @Schema(
+                example =
+                        "http://localhost:8083/api/trainer/experiments/6f1c2d4e-0000-4000-8000-000000000001/checkpoints/3")
+        @NotBlank
+        @Size(max = 2048)
+        @Pattern(regexp = "https?://\\S+", message = "must be an http(s) URI")
         String checkpointUri,
 
-        @NotBlank @Pattern(regexp = "[0-9a-f]{64}", message = "must be 64 lower-case hex digits")
+        @Schema(example = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+        @NotBlank
+        @Pattern(regexp = "[0-9a-f]{64}", message = "must be 64 lower-case hex digits")
         String sha256) {}

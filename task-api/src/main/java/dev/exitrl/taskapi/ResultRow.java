@@ -1,6 +1,7 @@
 package dev.exitrl.taskapi;
 
 import dev.exitrl.core.task.StepKind;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
@@ -17,9 +18,12 @@ import jakarta.validation.constraints.NotNull;
  * @param correct    whether the verifier counts the response as right (for net corrections)
  */
 public record ResultRow(
-        @NotNull Long baseTaskId,
-        @NotNull @Min(0) Integer sample,
-        @NotNull @Min(0) Integer step,
-        @NotNull StepKind stepKind,
-        @NotNull @DecimalMin("0") @DecimalMax("1") Double quality,
-        @NotNull Boolean correct) {}
+        @Schema(example = "17") @NotNull Long baseTaskId,
+        @Schema(example = "0") @NotNull @Min(0) Integer sample,
+        @Schema(example = "1") @NotNull @Min(0) Integer step,
+        @Schema(example = "IMPROVE") @NotNull StepKind stepKind,
+
+        @Schema(example = "0.75") @NotNull @DecimalMin("0") @DecimalMax("1")
+        Double quality,
+
+        @Schema(example = "false") @NotNull Boolean correct) {}

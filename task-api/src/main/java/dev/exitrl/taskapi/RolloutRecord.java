@@ -1,6 +1,7 @@
 package dev.exitrl.taskapi;
 
 import dev.exitrl.core.task.History;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotNull;
@@ -28,9 +29,12 @@ import jakarta.validation.constraints.NotNull;
  *                  not known (treated as not truncated)
  */
 public record RolloutRecord(
-        @NotNull String response,
-        @NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double quality,
-        @NotNull Double reward,
+        @Schema(example = "Answer: 3 + 4 * 5") @NotNull String response,
+
+        @Schema(example = "1.0") @NotNull @DecimalMin("0.0") @DecimalMax("1.0")
+        Double quality,
+
+        @Schema(example = "1.0") @NotNull Double reward,
         String feedback,
         History history,
         long[] tokenIds,

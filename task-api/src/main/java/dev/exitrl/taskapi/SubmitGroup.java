@@ -1,5 +1,6 @@
 package dev.exitrl.taskapi;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -21,10 +22,14 @@ import java.util.UUID;
  * @param rollouts       G verified rollouts
  */
 public record SubmitGroup(
-        @NotBlank @Size(max = Limits.MAX_KEY) String idempotencyKey,
-        @NotNull UUID leaseId,
-        @Min(0) int slot,
-        @Min(0) long policyVersion,
+        @Schema(example = "6f1c2d4e-0000-4000-8000-000000000002:0") @NotBlank @Size(max = Limits.MAX_KEY)
+        String idempotencyKey,
+
+        @Schema(example = "6f1c2d4e-0000-4000-8000-000000000002") @NotNull
+        UUID leaseId,
+
+        @Schema(example = "0") @Min(0) int slot,
+        @Schema(example = "0") @Min(0) long policyVersion,
         String prompt,
         long[] promptTokenIds,
         @NotNull @Size(min = 2, max = Limits.MAX_GROUP_SIZE) List<@Valid @NotNull RolloutRecord> rollouts) {

@@ -1,5 +1,7 @@
 package dev.exitrl.taskapi;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /**
  * What a submit did.
  *
@@ -14,14 +16,14 @@ package dev.exitrl.taskapi;
  * @param replay          true when this answer is the stored one of an earlier submit with the same key
  */
 public record SubmitOutcome(
-        long groupId,
-        long instanceId,
-        double score,
-        String parent,
-        int childrenOffered,
-        int childrenAdded,
-        int bufferSize,
-        boolean replay) {
+        @Schema(example = "1") long groupId,
+        @Schema(example = "42") long instanceId,
+        @Schema(example = "0.1522") double score,
+        @Schema(example = "added") String parent,
+        @Schema(example = "4") int childrenOffered,
+        @Schema(example = "4") int childrenAdded,
+        @Schema(example = "5") int bufferSize,
+        @Schema(example = "false") boolean replay) {
 
     public SubmitOutcome withGroup(long id) {
         return new SubmitOutcome(id, instanceId, score, parent, childrenOffered, childrenAdded, bufferSize, replay);

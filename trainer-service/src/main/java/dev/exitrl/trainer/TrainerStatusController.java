@@ -1,10 +1,13 @@
 package dev.exitrl.trainer;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /** What this trainer is configured to do. */
+@Tag(name = "Trainer status", description = "What this trainer is configured to do")
 @RestController
 @RequestMapping("/api/trainer")
 class TrainerStatusController {
@@ -23,6 +26,7 @@ class TrainerStatusController {
             boolean loopEnabled,
             TrainerProperties.WarmStart warmStart) {}
 
+    @Operation(summary = "This trainer's configuration")
     @GetMapping("/status")
     Status status() {
         return new Status(

@@ -3,6 +3,7 @@ package dev.exitrl.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.exitrl.testsupport.OpenApiDocs;
 import dev.exitrl.testsupport.ServiceProbe;
 import dev.exitrl.testsupport.TestTokens;
 import java.util.ArrayList;
@@ -68,6 +69,11 @@ class TrainerServiceApplicationTest {
             assertThat(text).doesNotContain(TestTokens.INTERNAL_TOKEN);
         }
         assertThat(output.getAll()).doesNotContain(TestTokens.INTERNAL_TOKEN);
+    }
+
+    @Test
+    void openApiDocumentSummarisesEveryOperation() {
+        OpenApiDocs.assertDocumented(port, "CheckpointList", "Status");
     }
 
     private String get(String path) {

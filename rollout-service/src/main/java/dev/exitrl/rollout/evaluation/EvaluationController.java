@@ -2,6 +2,9 @@ package dev.exitrl.rollout.evaluation;
 
 import dev.exitrl.core.domain.Split;
 import dev.exitrl.taskapi.Limits;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -18,6 +21,7 @@ import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.server.ResponseStatusException;
 
 /** Starts a K-step self-improvement evaluation on this worker; the results land in the task space's evaluation. */
+@Tag(name = "Rollout evaluations", description = "K-step evaluations run by this worker")
 @RestController
 @RequestMapping("/api/rollouts/evaluations")
 class EvaluationController {
@@ -37,20 +41,27 @@ class EvaluationController {
      * @param label free text stored with the evaluation
      */
     record StartEvaluation(
-            @NotNull UUID experimentId,
+            @Schema(example = "6f1c2d4e-0000-4000-8000-000000000001") @NotNull
+            UUID experimentId,
+
             @Min(0) Long policyVersion,
             Split split,
 
-            @NotNull @Min(0) @Max(Limits.MAX_EVALUATION_STEPS)
+            @Schema(example = "4") @NotNull @Min(0) @Max(Limits.MAX_EVALUATION_STEPS)
             Integer steps,
 
-            @NotNull @Min(1) @Max(Limits.MAX_EVALUATION_SAMPLES)
+            @Schema(example = "2") @NotNull @Min(1) @Max(Limits.MAX_EVALUATION_SAMPLES)
             Integer samples,
 
             @Min(1) Integer limit,
-            @Size(max = Limits.MAX_NAME) String label) {}
+
+            @Schema(example = "exit") @Size(max = Limits.MAX_NAME)
+            String label) {}
 
     /** 202: the evaluation is open and running; poll {@code GET /api/evaluations/{evaluationId}}. */
+    @Operation(
+            summary =
+                    "Run a K-step self-improvement evaluation of the announced policy version (202; results land in the task space)")
     @PostMapping
     ResponseEntity<EvaluationService.Started> start(@Valid @RequestBody StartEvaluation request)
             throws InterruptedException {

@@ -12,6 +12,8 @@ import dev.exitrl.taskapi.BaseTaskView;
 import dev.exitrl.taskapi.BaseTasksApi;
 import dev.exitrl.taskapi.GenerateTasks;
 import dev.exitrl.taskapi.TasksAdded;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -30,6 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
  * the body as a stream, so it is served here beside {@link BaseTasksApi} rather than through it.
  */
 @RestController
+@Tag(name = "Base tasks")
 class BaseTaskController implements BaseTasksApi {
     private final ExperimentLocks locks;
     private final BaseTaskStore store;
@@ -52,6 +55,7 @@ class BaseTaskController implements BaseTasksApi {
     }
 
     /** JSON lines in the body (one task per line); any bad line rejects the whole import with its line number. */
+    @Operation(summary = "Import base tasks from JSON lines (all or nothing; a bad line is a 400 naming it)")
     @PostMapping(
             value = "/api/experiments/{experimentId}/base-tasks/import",
             consumes = {"application/x-ndjson", "application/jsonl", "text/plain"})

@@ -8,6 +8,8 @@ import dev.exitrl.taskapi.EvaluationView;
 import dev.exitrl.taskapi.EvaluationsApi;
 import dev.exitrl.taskapi.PostResults;
 import dev.exitrl.taskapi.ResultsAppended;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
@@ -23,6 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** K-step self-improvement evaluations: created and fed by the rollout-service, read by people. */
 @RestController
+@Tag(name = "Evaluations")
 class EvaluationController implements EvaluationsApi {
     static final int MAX_PLOTTED = 32;
 
@@ -73,6 +76,7 @@ class EvaluationController implements EvaluationsApi {
     }
 
     /** Written straight to the response, row by row, so a large evaluation is never held in memory. */
+    @Operation(summary = "Download an evaluation's result rows as CSV")
     @GetMapping("/api/evaluations/{evaluationId}/results.csv")
     void resultsCsv(@PathVariable UUID evaluationId, HttpServletResponse response) throws IOException {
         evaluations.requireEvaluation(evaluationId);
@@ -84,6 +88,7 @@ class EvaluationController implements EvaluationsApi {
     }
 
     /** One evaluation's quality-vs-step plot ({@code svg} or {@code png}). */
+    @Operation(summary = "Plot one evaluation: mean quality vs step (format svg or png)")
     @GetMapping("/api/evaluations/{evaluationId}/plot.{format}")
     ResponseEntity<byte[]> plot(@PathVariable UUID evaluationId, @PathVariable String format) {
         return plotOf(List.of(evaluationId), format);
@@ -93,6 +98,7 @@ class EvaluationController implements EvaluationsApi {
      * Several evaluations overlaid (the paper's main figure), e.g. one per preset of an ablation:
      * {@code ?ids=a,b,c}, at most {@value #MAX_PLOTTED}.
      */
+    @Operation(summary = "Plot several evaluations overlaid (ids=a,b,c; format svg or png)")
     @GetMapping("/api/evaluations/plot.{format}")
     ResponseEntity<byte[]> overlay(@RequestParam List<UUID> ids, @PathVariable String format) {
         if (ids.isEmpty() || ids.size() > MAX_PLOTTED) {
@@ -102,6 +108,7 @@ class EvaluationController implements EvaluationsApi {
     }
 
     /** Every evaluation of an experiment overlaid, oldest first. */
+    @Operation(summary = "Plot every evaluation of an experiment overlaid (format svg or png)")
     @GetMapping("/api/experiments/{experimentId}/evaluations/plot.{format}")
     ResponseEntity<byte[]> experimentPlot(@PathVariable UUID experimentId, @PathVariable String format) {
         var ids = evaluations.list(experimentId).stream()

@@ -3,6 +3,8 @@ package dev.exitrl.trainer.checkpoint;
 import dev.exitrl.trainer.ProblemHandler.BadRequestException;
 import dev.exitrl.trainer.ProblemHandler.NotFoundException;
 import dev.exitrl.trainer.TrainerProperties;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -20,6 +22,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Serves the policy versions that workers download: the list, and each version's {@code policy.zip}. */
+@Tag(name = "Checkpoints", description = "Policy versions that rollout workers download")
 @RestController
 @RequestMapping("/api/trainer/experiments/{id}/checkpoints")
 class CheckpointController {
@@ -38,6 +41,7 @@ class CheckpointController {
 
     record CheckpointList(UUID experimentId, List<CheckpointView> checkpoints) {}
 
+    @Operation(summary = "List the policy versions kept on disk with their SHA-256, size and download URI")
     @GetMapping
     CheckpointList list(@PathVariable("id") String id) {
         UUID experiment = experimentId(id);
@@ -52,6 +56,7 @@ class CheckpointController {
                         .toList());
     }
 
+    @Operation(summary = "Download one policy version as policy.zip (X-Checkpoint-Sha256 header)")
     @GetMapping("/{version}")
     ResponseEntity<Resource> download(@PathVariable("id") String id, @PathVariable("version") String version)
             throws IOException {
