@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.exitrl.core.domain.Split;
 import dev.exitrl.core.reward.Rewards;
 import dev.exitrl.core.task.StepKind;
+import dev.exitrl.launcher.ServiceProcess;
 import dev.exitrl.taskapi.CreateEvaluation;
 import dev.exitrl.taskapi.CreateExperiment;
 import dev.exitrl.taskapi.ExperimentStatus;
@@ -90,7 +91,8 @@ class DashboardEndToEndTest {
         Path work = Files.createTempDirectory("exit-dashboard-e2e");
         Path logs = Path.of("target", "dashboard-logs");
         int taskPort = ServiceProcess.freePort();
-        String internal = "--exit.internal-token=" + INTERNAL;
+        // Secrets through the environment, never the command line (ps shows it to every user).
+        Map<String, String> internal = Map.of("EXIT_INTERNAL_TOKEN", INTERNAL);
         taskService = ServiceProcess.start(
                 root,
                 "task-service",
@@ -100,8 +102,8 @@ class DashboardEndToEndTest {
                 List.of(
                         "--spring.profiles.active=local",
                         "--exit.database.embedded.data-dir=" + work.resolve("postgres"),
-                        "--exit.database.embedded.port=" + ServiceProcess.freePort(),
-                        internal));
+                        "--exit.database.embedded.port=" + ServiceProcess.freePort()),
+                internal);
         gateway = ServiceProcess.start(
                 root,
                 "gateway",
@@ -111,9 +113,8 @@ class DashboardEndToEndTest {
                 List.of(
                         "--exit.gateway.services.task-service=http://127.0.0.1:" + taskPort,
                         "--exit.gateway.services.rollout-service=http://127.0.0.1:" + ServiceProcess.freePort(),
-                        "--exit.gateway.services.trainer-service=http://127.0.0.1:" + ServiceProcess.freePort(),
-                        "--exit.gateway.api-keys=dashboard:write:" + KEY,
-                        internal));
+                        "--exit.gateway.services.trainer-service=http://127.0.0.1:" + ServiceProcess.freePort()),
+                Map.of("EXIT_INTERNAL_TOKEN", INTERNAL, "EXIT_GATEWAY_API_KEYS", "dashboard:write:" + KEY));
         taskService.awaitReady(Duration.ofMinutes(3));
         gateway.awaitReady(Duration.ofMinutes(2));
         client = TaskSpaceClient.over(RestClient.builder()

@@ -2,6 +2,7 @@ package dev.exitrl.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.exitrl.launcher.ServiceProcess;
 import dev.exitrl.taskapi.CreateExperiment;
 import dev.exitrl.taskapi.EvaluationStatus;
 import dev.exitrl.taskapi.EvaluationSummary;
@@ -9,6 +10,7 @@ import dev.exitrl.taskapi.ExperimentStatus;
 import dev.exitrl.taskapi.GenerateTasks;
 import dev.exitrl.taskapi.StatusChange;
 import dev.exitrl.taskapi.TaskSpaceClient;
+import dev.exitrl.testsupport.TestTokens;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The learning check (tagged {@code learning}, not in the default suite; about 10-15 minutes on 2 cores):
- * {@code ./mvnw -B -Plearning -pl e2e-tests -am verify}.
+ * {@code ./mvnw -B -q package -DskipTests && ./mvnw -B -Plearning -pl e2e-tests -am verify} (the services' jars must be
+ * built first: e2e-tests starts them as processes).
  *
  * <p>Countdown at difficulty 1 with the from-scratch {@code tiny} preset and the {@code exit} preset, through the
  * three services as processes. Version 0 (the warm-started checkpoint) is evaluated on the held-out split with K = 4
@@ -96,9 +99,10 @@ class LearningCheckTest {
                         "--exit.trainer.device=cpu",
                         "--exit.trainer.checkpoint-dir=" + work.resolve("checkpoints"),
                         "--exit.trainer.poll-interval=PT1S",
-                        "--exit.trainer.warm-start.steps=" + warmStartSteps)));
+                        "--exit.trainer.warm-start.steps=" + warmStartSteps),
+                ExItLoopEndToEndTest.TOKEN));
         trainer.awaitReady(Duration.ofMinutes(3));
-        TaskSpaceClient taskSpace = TaskSpaceClient.at(taskService.url());
+        TaskSpaceClient taskSpace = TestTokens.taskSpace(taskService.url());
 
         var config = JSON.readTree("""
                 {"domain":"countdown","preset":"exit","model":"tiny","seed":5,
@@ -129,7 +133,8 @@ class LearningCheckTest {
                         "--exit.rollout.cache-dir=" + work.resolve("rollout-cache"),
                         "--exit.rollout.poll-interval=PT1S",
                         "--exit.rollout.max-new-tokens=32",
-                        "--exit.rollout.seed=7")));
+                        "--exit.rollout.seed=7"),
+                ExItLoopEndToEndTest.TOKEN));
         rollout.awaitReady(Duration.ofMinutes(3));
         UUID before = evaluate(rollout, id, 0, "version 0");
         long loopStart = System.nanoTime();
@@ -191,7 +196,7 @@ class LearningCheckTest {
 
     private UUID evaluate(ServiceProcess rollout, UUID id, long version, String what) throws Exception {
         var response = HTTP.send(
-                HttpRequest.newBuilder(URI.create(rollout.url() + "/api/rollouts/evaluations"))
+                TestTokens.request(URI.create(rollout.url() + "/api/rollouts/evaluations"))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"experimentId\":\"%s\",\"policyVersion\":%d,"
                                         .formatted(id, version)

@@ -140,7 +140,6 @@ public class TrainingQueue {
                 .update();
     }
 
-
     /**
      * Marks a claim's groups consumed, counts the iteration and what the trainer reports it trained, and completes the
      * experiment when that reaches its budget ({@code maxIterations} or {@code maxTokens}), all in this one
