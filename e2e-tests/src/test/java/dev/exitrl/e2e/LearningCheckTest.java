@@ -86,7 +86,8 @@ class LearningCheckTest {
                 List.of(
                         "--spring.profiles.active=local",
                         "--exit.database.embedded.data-dir=" + work.resolve("postgres"),
-                        "--exit.database.embedded.port=" + ServiceProcess.freePort())));
+                        "--exit.database.embedded.port=" + ServiceProcess.freePort()),
+                ExItLoopEndToEndTest.TOKEN));
         taskService.awaitReady(Duration.ofMinutes(3));
         String taskUrl = "--exit.%s.task-service-url=" + taskService.url();
         int trainerPort = ServiceProcess.freePort();
