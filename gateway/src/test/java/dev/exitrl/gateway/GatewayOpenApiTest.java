@@ -21,9 +21,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The gateway's one Swagger UI: its configuration lists every service's document, and each document's route reaches
- * that service's {@code /v3/api-docs} (real HTTP backends stand in for the services).
+ * that service's {@code /v3/api-docs} (real HTTP backends stand in for the services). The documents and the UI need
+ * no API key (the requests here send none).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "exit.gateway.api-keys=docs:read:openapi-test-key-0123456789",
+            "exit.internal-token=openapi-test-internal-token-0123456789"
+        })
 class GatewayOpenApiTest {
     private static final GatewayRoutingTest.Backend TASKS = new GatewayRoutingTest.Backend("task-service");
     private static final GatewayRoutingTest.Backend ROLLOUTS = new GatewayRoutingTest.Backend("rollout-service");
