@@ -136,10 +136,20 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
         long s = ids.getShape().get(1);
         ForwardState state =
                 new ForwardState(rope.cos(positions), rope.sin(positions), mask, cache, cacheStart, constants);
+        NDManager outer = ids.getManager();
         NDArray x =
                 Embedding.embedding(ids, embed.getArray(), SparseFormat.DENSE).head(); // (B, S, D)
         for (DecoderLayer layer : layers) {
-            x = layer.apply(x, rope, state); // (B, S, D)
+            // Each layer's temporaries live in their own scope, freed when the layer returns: DJL frees an array
+            // only when its manager closes, so without this every activation of every layer stayed alive until
+            // the caller's manager closed (at batch 256 on a GPU, over 100 GB). Under autograd the graph keeps
+            // its own references to what backward needs; closing our handles frees only the rest.
+            try (NDManager scope = outer.newSubManager()) {
+                x.attach(scope); // the previous layer's output dies with this scope
+                NDArray y = layer.apply(x, rope, state); // (B, S, D)
+                y.attach(outer);
+                x = y;
+            }
         }
         if (lastOnly && s > 1) {
             x = x.get(new NDIndex(":, {}:, :", s - 1)); // (B, 1, D)
