@@ -2,15 +2,11 @@ package dev.exitrl.policy.cli;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.util.cuda.CudaUtils;
 import dev.exitrl.policy.Devices;
 import dev.exitrl.policy.model.CausalLm;
 import dev.exitrl.policy.model.ModelConfig;
 import dev.exitrl.policy.sampling.Generator;
 import dev.exitrl.policy.sampling.SamplingParams;
-import dev.exitrl.policy.training.GrpoConfig;
-import dev.exitrl.policy.training.PolicyTrainer;
-import dev.exitrl.policy.training.TrainingSample;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,68 +139,6 @@ public final class Bench {
                 c.bosTokenId(),
                 c.eosTokenId(),
                 c.padTokenId());
-    }
-
-    /** Random GRPO groups: prompt T/2, response T - T/2, random behaviour log-probs and advantages. */
-    static List<List<TrainingSample>> randomGroups(ModelConfig config, int batch, int seqLen, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        int promptLen = Math.max(1, seqLen / 2);
-        int responseLen = Math.max(1, seqLen - promptLen);
-        List<long[]> prompts = randomPrompts(config, batch, promptLen, seed);
-        List<long[]> responses = randomPrompts(config, batch, responseLen, seed + 1);
-        List<List<TrainingSample>> groups = new ArrayList<>();
-        int groupSize = Math.min(8, batch);
-        List<TrainingSample> group = new ArrayList<>();
-        for (int b = 0; b < batch; b++) {
-            float[] behaviour = new float[responseLen];
-            for (int i = 0; i < responseLen; i++) {
-                behaviour[i] = (float) (-Math.log(config.vocabSize()) + random.nextGaussian() * 0.1);
-            }
-            group.add(new TrainingSample(prompts.get(b), responses.get(b), behaviour, random.nextGaussian()));
-            if (group.size() == groupSize) {
-                groups.add(group);
-                group = new ArrayList<>();
-            }
-        }
-        if (!group.isEmpty()) {
-            groups.add(group);
-        }
-        return groups;
-    }
-
-    static Map<String, Object> training(Map<String, String> opts) throws IOException {
-        ModelConfig config = config(opts);
-        Device device = Devices.resolve(opts.getOrDefault("device", "auto"));
-        int batch = PolicyCli.intOption(opts, "batch", 8, 1, 4096);
-        int seqLen = PolicyCli.intOption(opts, "seq-len", 256, 2, 1 << 16);
-        int micro = PolicyCli.intOption(opts, "micro-batch", batch, 1, 4096);
-        int steps = PolicyCli.intOption(opts, "steps", 3, 1, 10_000);
-        long seed = PolicyCli.intOption(opts, "seed", 0, 0, Integer.MAX_VALUE);
-        ModelConfig sized = withPositions(config, seqLen);
-        try (CausalLm model = CausalLm.random(sized, device, DataType.FLOAT32, seed);
-                PolicyTrainer trainer =
-                        new PolicyTrainer(model, GrpoConfig.defaults(1e-6).withMicroBatchSize(micro))) {
-            List<List<TrainingSample>> groups = randomGroups(config, batch, seqLen, seed);
-            trainer.grpoStep(groups); // warm-up
-            long t0 = System.nanoTime();
-            for (int i = 0; i < steps; i++) {
-                trainer.grpoStep(groups);
-            }
-            double perStep = (System.nanoTime() - t0) / 1e9 / steps;
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("device", device.toString());
-            result.put("parameters", model.parameterCount());
-            result.put("batch", batch);
-            result.put("seq_len", seqLen);
-            result.put("micro_batch", micro);
-            result.put("tokens_per_s", batch * (double) seqLen / perStep);
-            result.put("s_per_step", perStep);
-            result.put("peak_rss_mb", peakRssMb());
-            if (device.isGpu()) {
-                result.put("gpu_memory_used_mb", CudaUtils.getGpuMemory(device).getCommitted() / (1024.0 * 1024.0));
-            }
-            return result;
-        }
     }
 
     /** Peak resident set of this process (VmHWM), or -1 where /proc is missing. */

@@ -55,7 +55,7 @@ public final class PolicyCli {
             Object result = switch (args[0]) {
                 case "inspect" -> inspect(opts);
                 case "bench" -> Bench.generation(opts);
-                case "bench-train" -> Bench.training(opts);
+                case "bench-train" -> TrainingBench.training(opts);
                 default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
             };
             out.println(JsonMapper.builder().build().writeValueAsString(result));

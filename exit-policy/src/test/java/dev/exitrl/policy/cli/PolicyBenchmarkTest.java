@@ -42,7 +42,7 @@ class PolicyBenchmarkTest {
             double trainTps;
             try (PolicyTrainer trainer =
                     new PolicyTrainer(model, GrpoConfig.defaults(1e-4).withMicroBatchSize(trainBatch))) {
-                List<List<TrainingSample>> groups = Bench.randomGroups(config, trainBatch, seqLen, 3);
+                List<List<TrainingSample>> groups = TrainingBench.randomGroups(config, trainBatch, seqLen, 3);
                 trainer.grpoStep(groups);
                 int steps = 10;
                 long t0 = System.nanoTime();
