@@ -2,7 +2,9 @@ package dev.exitrl.policy.cli;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.util.cuda.CudaUtils;
 import dev.exitrl.policy.Devices;
+import dev.exitrl.policy.MemoryCensus;
 import dev.exitrl.policy.model.CausalLm;
 import dev.exitrl.policy.model.ModelConfig;
 import dev.exitrl.policy.sampling.Generator;
@@ -94,11 +96,14 @@ public final class Bench {
             throw new IllegalArgumentException("--mode must be one of cache, recompute, both; got '" + mode + "'");
         }
         ModelConfig sized = withPositions(config, promptLen + newTokens);
+        double rssBeforeModel = ProcessMemory.rssMb();
         try (CausalLm model = CausalLm.random(sized, device, dtype, seed)) {
             Generator generator = new Generator(model, null);
             List<long[]> prompts = randomPrompts(config, batch, promptLen, seed);
             // Warm-up: first calls pay for lazy initialisation (kernels, allocator pools).
             timeGeneration(generator, prompts, Math.min(4, newTokens), !mode.equals("recompute"), seed);
+            int modelArrays = MemoryCensus.of(model.manager()).arrays();
+            boolean peakReset = ProcessMemory.resetPeak(); // measure the timed runs, not model loading
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("device", device.toString());
             result.put("dtype", dtype.toString().toLowerCase());
@@ -114,7 +119,14 @@ public final class Bench {
                 result.put(prefix + "prefill_ms", r.prefillSeconds() * 1000);
                 result.put(prefix + "seconds", r.seconds());
             }
-            result.put("peak_rss_mb", peakRssMb());
+            SamplingBudget budget =
+                    SamplingBudget.of(sized, model.parameterCount(), dtype, batch, promptLen, newTokens);
+            putMemory(result, device, budget.total(), budget.partsMb(), rssBeforeModel, peakReset);
+            // Arrays left attached to the model's manager tree after the runs: anything above the weights' count is
+            // a leak.
+            result.put("live_arrays_model_before", modelArrays);
+            result.put(
+                    "live_arrays_model_after", MemoryCensus.of(model.manager()).arrays());
             return result;
         }
     }
@@ -143,15 +155,38 @@ public final class Bench {
 
     /** Peak resident set of this process (VmHWM), or -1 where /proc is missing. */
     static double peakRssMb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // no /proc on this system: report -1 below
+        return ProcessMemory.peakRssMb();
+    }
+
+    /**
+     * Adds the bench output contract's memory fields: {@code budget_mb}, {@code budget} (parts), {@code
+     * memory_used_mb}, {@code memory_measure} and {@code memory_over_budget}. On a GPU the figure is the device
+     * memory in use (CUDA's free/total: it includes the CUDA context and the caching allocator's reserve); on a CPU
+     * it is the peak resident set of the timed runs minus the resident set before the model was built.
+     */
+    static void putMemory(
+            Map<String, Object> result,
+            Device device,
+            long budgetBytes,
+            Map<String, Double> parts,
+            double rssBeforeModelMb,
+            boolean peakReset) {
+        double used;
+        String measure;
+        if (device.isGpu()) {
+            used = CudaUtils.getGpuMemory(device).getCommitted() / (1024.0 * 1024.0);
+            measure = "gpu: device memory in use (includes the CUDA context and allocator cache)";
+        } else {
+            used = ProcessMemory.peakRssMb() - rssBeforeModelMb;
+            measure = "cpu: peak RSS " + (peakReset ? "of the timed runs" : "since start (peak reset refused)")
+                    + " minus RSS before the model was built";
         }
-        return -1;
+        double budgetMb = SamplingBudget.mb(budgetBytes);
+        result.put("budget_mb", budgetMb);
+        result.put("budget", parts);
+        result.put("memory_used_mb", used);
+        result.put("memory_measure", measure);
+        result.put("memory_over_budget", used / budgetMb);
+        result.put("peak_rss_mb", ProcessMemory.peakRssMb());
     }
 }
