@@ -15,6 +15,10 @@ import java.util.Optional;
  */
 public final class PolicyTokenizer implements AutoCloseable {
 
+    static {
+        TokenizerLibrary.preferCpuBuild(); // before DJL loads the native library: see TokenizerLibrary
+    }
+
     private final HuggingFaceTokenizer tokenizer;
     private final Path file;
     private final ChatTemplate chatTemplate;
