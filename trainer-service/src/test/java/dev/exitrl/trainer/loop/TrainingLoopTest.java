@@ -180,7 +180,7 @@ class TrainingLoopTest {
     @Test
     void unusableModelMarksTheExperimentFailed() {
         FakeTaskSpace space = new FakeTaskSpace(TestSupport.config(
-                "{\"domain\":\"countdown\",\"preset\":\"exit\",\"model\":\"Qwen/Qwen2.5-0.5B-Instruct\"}"));
+                "{\"domain\":\"countdown\",\"preset\":\"exit\",\"model\":\"no-such-org/no-such-model\"}"));
         try (TrainingLoop loop = loop(space)) {
             assertThat(loop.runRound()).isFalse();
         }
