@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.exitrl.core.buffer.ChildPolicy;
 import dev.exitrl.core.buffer.Expansion;
 import dev.exitrl.core.buffer.InMemoryBuffer;
-import dev.exitrl.core.buffer.LearnabilityScore;
+import dev.exitrl.core.score.LearnabilityScore;
 import dev.exitrl.core.reward.RewardMode;
 import dev.exitrl.core.reward.Rewards;
 import dev.exitrl.core.sampling.Candidate;

@@ -1,6 +1,6 @@
 package dev.exitrl.core.sampling;
 
-import dev.exitrl.core.buffer.LearnabilityScore;
+import dev.exitrl.core.score.LearnabilityScore;
 import java.util.List;
 
 /**

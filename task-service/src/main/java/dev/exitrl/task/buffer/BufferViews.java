@@ -1,6 +1,6 @@
 package dev.exitrl.task.buffer;
 
-import dev.exitrl.core.buffer.LearnabilityScore;
+import dev.exitrl.core.score.LearnabilityScore;
 import dev.exitrl.core.domain.TaskJson;
 import dev.exitrl.task.web.NotFoundException;
 import dev.exitrl.taskapi.BufferItem;

@@ -2,7 +2,7 @@ package dev.exitrl.task.group;
 
 import dev.exitrl.core.buffer.Expansion;
 import dev.exitrl.core.buffer.InMemoryBuffer.OfferResult;
-import dev.exitrl.core.buffer.LearnabilityScore;
+import dev.exitrl.core.score.LearnabilityScore;
 import dev.exitrl.core.domain.BaseTask;
 import dev.exitrl.core.domain.TaskJson;
 import dev.exitrl.core.reward.RewardMode;

@@ -1,4 +1,4 @@
-package dev.exitrl.core.buffer;
+package dev.exitrl.core.score;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

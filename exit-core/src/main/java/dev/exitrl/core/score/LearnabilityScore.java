@@ -1,4 +1,4 @@
-package dev.exitrl.core.buffer;
+package dev.exitrl.core.score;
 
 import dev.exitrl.core.task.Group;
 
