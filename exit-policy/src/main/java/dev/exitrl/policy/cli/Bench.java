@@ -37,6 +37,11 @@ public final class Bench {
         return ModelConfig.parse(JsonMapper.builder().build().readTree(Files.readString(file)));
     }
 
+    /** Kept for TrainingBench until the #15 merge; use {@link ModelConfig#withAtLeastPositions}. */
+    static ModelConfig withPositions(ModelConfig c, int needed) {
+        return c.withAtLeastPositions(needed);
+    }
+
     /** Random prompts of exactly {@code length} ids, avoiding EOS so no row stops early. */
     static List<long[]> randomPrompts(ModelConfig config, int batch, int length, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -95,7 +100,7 @@ public final class Bench {
         if (!List.of("cache", "recompute", "both").contains(mode)) {
             throw new IllegalArgumentException("--mode must be one of cache, recompute, both; got '" + mode + "'");
         }
-        ModelConfig sized = withPositions(config, promptLen + newTokens);
+        ModelConfig sized = config.withAtLeastPositions(promptLen + newTokens);
         double rssBeforeModel = ProcessMemory.rssMb();
         try (CausalLm model = CausalLm.random(sized, device, dtype, seed)) {
             Generator generator = new Generator(model, null);
@@ -129,28 +134,6 @@ public final class Bench {
                     "live_arrays_model_after", MemoryCensus.of(model.manager()).arrays());
             return result;
         }
-    }
-
-    /** The same shape with a rotary table long enough for the benchmark. */
-    static ModelConfig withPositions(ModelConfig c, int needed) {
-        int positions = Math.max(c.maxPositionEmbeddings(), needed);
-        return new ModelConfig(
-                c.architecture(),
-                c.vocabSize(),
-                c.hiddenSize(),
-                c.intermediateSize(),
-                c.numLayers(),
-                c.numHeads(),
-                c.numKvHeads(),
-                c.headDim(),
-                c.ropeTheta(),
-                c.rmsNormEps(),
-                c.attentionBias(),
-                c.tieWordEmbeddings(),
-                positions,
-                c.bosTokenId(),
-                c.eosTokenId(),
-                c.padTokenId());
     }
 
     /** Peak resident set of this process (VmHWM), or -1 where /proc is missing. */

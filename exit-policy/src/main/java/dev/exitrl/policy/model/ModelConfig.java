@@ -206,6 +206,27 @@ public record ModelConfig(
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson()));
     }
 
+    /** The same shape with a rotary table of at least {@code positions} positions (never shorter). */
+    public ModelConfig withAtLeastPositions(int positions) {
+        return new ModelConfig(
+                architecture,
+                vocabSize,
+                hiddenSize,
+                intermediateSize,
+                numLayers,
+                numHeads,
+                numKvHeads,
+                headDim,
+                ropeTheta,
+                rmsNormEps,
+                attentionBias,
+                tieWordEmbeddings,
+                Math.max(positions, maxPositionEmbeddings),
+                bosTokenId,
+                eosTokenId,
+                padTokenId);
+    }
+
     /**
      * From-scratch presets. {@code tiny}: 2 layers, width 64, for CPU tests. {@code small}: 8 layers, width 512
      * (about 25M parameters plus the embedding), for a GPU.

@@ -201,27 +201,7 @@ public class InitialPolicies {
         ModelConfig preset =
                 ModelConfig.preset(source.name(), vocab, CharVocabulary.BOS, CharVocabulary.EOS, CharVocabulary.PAD);
         Device d = Devices.resolve(device);
-        return Policy.create(withPositions(preset, PRESET_MIN_POSITIONS), out.resolve("tokenizer.json"), d, seed);
-    }
-
-    static ModelConfig withPositions(ModelConfig c, int atLeast) {
-        return new ModelConfig(
-                c.architecture(),
-                c.vocabSize(),
-                c.hiddenSize(),
-                c.intermediateSize(),
-                c.numLayers(),
-                c.numHeads(),
-                c.numKvHeads(),
-                c.headDim(),
-                c.ropeTheta(),
-                c.rmsNormEps(),
-                c.attentionBias(),
-                c.tieWordEmbeddings(),
-                Math.max(atLeast, c.maxPositionEmbeddings()),
-                c.bosTokenId(),
-                c.eosTokenId(),
-                c.padTokenId());
+        return Policy.create(preset.withAtLeastPositions(PRESET_MIN_POSITIONS), out.resolve("tokenizer.json"), d, seed);
     }
 
     /** What a warm-start did, kept beside the cached weights ({@code warmstart.json}). */
