@@ -13,7 +13,7 @@ import java.util.function.Function;
  * tokens ({@code id = char + 3}, BOS 1, EOS 2); replies end with EOS and are cut at the call's maxNewTokens (finish
  * reason {@code length}), as the real sampler does. Every call is recorded.
  */
-public final class ScriptedPolicy implements PolicyView {
+public class ScriptedPolicy implements PolicyView {
     public static final long BOS = 1;
     public static final long EOS = 2;
     public static final float LOG_PROB = -0.25f;

@@ -157,6 +157,62 @@ public final class ChatTemplate {
         return render(List.of(new Message("user", userText)), true);
     }
 
+    /**
+     * The text that follows a generated assistant message when the conversation goes on with {@code turns} (tool
+     * results, a next user request): the rest of the template's closing of the assistant turn, the turns, and the
+     * assistant's next opening. Found by difference, with a probe conversation: {@code render([user, assistant,
+     * turns...], true)} minus {@code render([user, assistant], false)}, so it is exactly what the template writes
+     * between the two, whatever the template. The generated message's own tokens are kept as sampled (the trainer
+     * needs the ids the policy produced); when it ended with EOS and the template closes an assistant turn with the EOS
+     * token's text, the closing here starts after that text.
+     *
+     * <p>A {@code tool} turn that the template refuses (some templates allow only alternating user and assistant
+     * turns) is retried as a {@code user} turn. Empty when the template does not render the longer conversation as
+     * a continuation of the shorter one (then the caller uses plain text).
+     *
+     * <p>Choice: each continuation is computed against a one-exchange probe, not the whole conversation so far. For
+     * templates whose rendering of a turn does not depend on later turns (ChatML/Qwen2.5, Llama 3) this is exact; a
+     * template that rewrites earlier assistant turns (e.g. one that drops earlier reasoning) is not reproduced.
+     */
+    public Optional<String> continuation(List<Message> turns, boolean messageEndedWithEos) {
+        if (turns.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return continuationOf(turns, messageEndedWithEos);
+        } catch (IllegalArgumentException refused) {
+            List<Message> asUser = new ArrayList<>(turns.size());
+            for (Message m : turns) {
+                asUser.add(m.role().equals("tool") ? new Message("user", m.content()) : m);
+            }
+            try {
+                return continuationOf(asUser, messageEndedWithEos);
+            } catch (IllegalArgumentException stillRefused) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static final String PROBE_USER = "exit-probe-user-request";
+    private static final String PROBE_ASSISTANT = "exit-probe-assistant-message";
+
+    private Optional<String> continuationOf(List<Message> turns, boolean messageEndedWithEos) {
+        List<Message> exchange = List.of(new Message("user", PROBE_USER), new Message("assistant", PROBE_ASSISTANT));
+        List<Message> longer = new ArrayList<>(exchange);
+        longer.addAll(turns);
+        String shorter = render(exchange, false);
+        String full = render(longer, true);
+        int at = shorter.lastIndexOf(PROBE_ASSISTANT);
+        if (at < 0 || !full.startsWith(shorter)) {
+            return Optional.empty();
+        }
+        String closing = shorter.substring(at + PROBE_ASSISTANT.length());
+        if (messageEndedWithEos && !eosToken.isEmpty() && closing.startsWith(eosToken)) {
+            closing = closing.substring(eosToken.length());
+        }
+        return Optional.of(closing + full.substring(shorter.length()));
+    }
+
     /** Copies the source file next to a checkpoint's {@code tokenizer.json}. */
     static void copy(Path sourceDir, Path targetDir) throws IOException {
         Path source = sourceDir.resolve(FILE).toAbsolutePath();

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -64,6 +65,18 @@ public final class PolicyTokenizer implements AutoCloseable {
             return encode(userText);
         }
         return encodePlain(chatTemplate.renderUserPrompt(userText));
+    }
+
+    /**
+     * Token ids of turns that continue a conversation after a generated assistant message, as the checkpoint's chat
+     * template writes them ({@link ChatTemplate#continuation}), tokenised without added special tokens. Empty
+     * without a template, or when the template cannot render the continuation.
+     */
+    public Optional<long[]> encodeContinuation(List<ChatTemplate.Message> turns, boolean messageEndedWithEos) {
+        if (chatTemplate == null) {
+            return Optional.empty();
+        }
+        return chatTemplate.continuation(turns, messageEndedWithEos).map(this::encodePlain);
     }
 
     /** The checkpoint's chat template, if it has one. */

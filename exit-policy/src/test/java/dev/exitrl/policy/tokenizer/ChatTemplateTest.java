@@ -59,6 +59,46 @@ class ChatTemplateTest {
     }
 
     @Test
+    void continuationIsWhatTheTemplateWritesAfterAGeneratedMessage() throws IOException {
+        ChatTemplate qwen = new ChatTemplate(resource("qwen2.jinja"), null, "<|im_end|>");
+        ChatTemplate llama = new ChatTemplate(resource("llama3.jinja"), "<|begin_of_text|>", "<|eot_id|>");
+        ChatTemplate alternating = new ChatTemplate(resource("alternating.jinja"), "<s>", "</s>");
+        List<Message> toolThenUser =
+                List.of(new Message("tool", "{\"ok\": true}"), new Message("tool", "42"), new Message("user", "Next?"));
+
+        assertThat(qwen.continuation(List.of(new Message("tool", "42")), true))
+                .contains(
+                        "\n<|im_start|>user\n<tool_response>\n42\n</tool_response><|im_end|>\n<|im_start|>assistant\n");
+        assertThat(llama.continuation(List.of(new Message("tool", "42")), true))
+                .contains("<|start_header_id|>tool<|end_header_id|>\n\n42<|eot_id|>"
+                        + "<|start_header_id|>assistant<|end_header_id|>\n\n");
+        // Refuses a tool turn (roles must alternate): retried as a user turn.
+        assertThat(alternating
+                        .continuation(List.of(new Message("tool", "42")), true)
+                        .orElseThrow())
+                .contains("[INST] 42 [/INST]")
+                .doesNotContain("</s>");
+        assertThat(qwen.continuation(List.of(), true)).isEmpty();
+
+        // The defining property, on real message texts: generated message (+ EOS) + continuation = the template's
+        // render of the whole conversation, for each template and whether or not the message ended with EOS.
+        String user = "Book a table for two.";
+        String message = "Sure.\n<tool_call>{\"name\": \"book\"}</tool_call>";
+        for (ChatTemplate t : List.of(qwen, llama)) {
+            String eos = t == qwen ? "<|im_end|>" : "<|eot_id|>";
+            String shorter = t.render(List.of(new Message("user", user), new Message("assistant", message)), false);
+            String upToMessage = shorter.substring(0, shorter.lastIndexOf(message) + message.length());
+            List<Message> all = new ArrayList<>(List.of(new Message("user", user), new Message("assistant", message)));
+            all.addAll(toolThenUser);
+            String whole = t.render(all, true);
+            assertThat(upToMessage + eos + t.continuation(toolThenUser, true).orElseThrow())
+                    .isEqualTo(whole);
+            assertThat(upToMessage + t.continuation(toolThenUser, false).orElseThrow())
+                    .isEqualTo(whole);
+        }
+    }
+
+    @Test
     void tojsonLaysOutLikePythonJsonDumps() {
         StringBuilder out = new StringBuilder();
         ChatTemplate.ToJson.write(Map.of("name", "ls", "args", List.of(1, true, "ü\"\n")), out);
@@ -118,6 +158,13 @@ class ChatTemplateTest {
             assertThat(ids[0]).isEqualTo(bos);
             assertThat(ids[1]).as("the template's BOS is not doubled").isNotEqualTo(bos);
             assertThat(chat.decode(ids)).isEqualTo("user: Make 24.assistant: ");
+
+            // Observations after a generated message that ended with EOS: the template's tool turn and the next
+            // opening; a tokenizer without a template has no continuation (the caller uses plain text).
+            List<Message> tool = List.of(new Message("tool", "42"));
+            assertThat(chat.encodeContinuation(tool, true))
+                    .hasValueSatisfying(c -> assertThat(c).isEqualTo(chat.encodePlain("tool: 42<|eos|>assistant: ")));
+            assertThat(plain.encodeContinuation(tool, true)).isEmpty();
 
             Path saved = dir.resolve("v1");
             chat.save(saved);

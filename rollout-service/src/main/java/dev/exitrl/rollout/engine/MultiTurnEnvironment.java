@@ -23,9 +23,11 @@ import java.util.Objects;
  * <p>Choices the paper does not make (or deviations from it):
  *
  * <ul>
- *   <li>No chat template: the context is the prompt's ids, then each message's generated ids (its final EOS kept as
- *       the end-of-message marker), then the observations as {@code Episode.render} writes them, tokenised without
- *       special tokens. The models here (from-scratch presets, plain checkpoints) have no template to follow.
+ *   <li>The context is the prompt's ids, then each message's generated ids as sampled (its final EOS kept as the
+ *       end-of-message marker), then the observations. With a checkpoint's chat template the observations are the
+ *       template's turns ({@code tool} results, a next {@code user} request) with the closing of the assistant's turn
+ *       and its next opening ({@code PolicyView.encodeObservations}); without one (from-scratch presets, plain
+ *       checkpoints) they are the text {@code Episode.render} writes, tokenised without special tokens.
  *   <li>Budget per step: one call for all running rows, so its {@code maxNewTokens} is
  *       {@code min(maxNewTokens, maxPositions - longest running context)}. A message cut at that limit (finish
  *       reason {@code length}) is still applied to the environment, but the episode ends there as truncated; so does
@@ -96,7 +98,8 @@ public final class MultiTurnEnvironment implements RolloutEnvironment {
                     p.end(result.cutOff() || cutAtLength);
                     continue;
                 }
-                long[] observed = policy.encodePlain(p.render(result.observations()));
+                long[] observed = policy.encodeObservations(
+                        result.observations(), "eos".equals(g.finishReason()), p.render(result.observations()));
                 if (p.length() + observed.length >= maxPositions) {
                     p.end(true); // no room for the observations and one more token
                     continue;

@@ -3,6 +3,7 @@ package dev.exitrl.rollout.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.exitrl.core.domain.BaseTask;
+import dev.exitrl.core.domain.ChatMessage;
 import dev.exitrl.core.domain.Domain;
 import dev.exitrl.core.domain.DomainRegistry;
 import dev.exitrl.core.domain.GeneratorSpec;
@@ -207,6 +208,52 @@ class MultiTurnEnvironmentTest {
                 assertThat(ScriptedPolicy.decode(Arrays.copyOfRange(r.tokenIds(), tool[0], tool[1])))
                         .contains("unknown function 'teleport'");
                 assertThat(r.response()).contains("teleport").endsWith("I give up.");
+            }
+        }
+    }
+
+    /** A policy with a "chat template": observations become marked turns, and the policy learns how messages ended. */
+    static final class TemplatedPolicy extends ScriptedPolicy {
+        final List<Boolean> endedWithEos = new ArrayList<>();
+
+        TemplatedPolicy(Function<String, String> script) {
+            super(1 << 20, script);
+        }
+
+        @Override
+        public long[] encodeObservations(List<ChatMessage> observations, boolean messageEndedWithEos, String plain) {
+            endedWithEos.add(messageEndedWithEos);
+            StringBuilder turns = new StringBuilder();
+            for (ChatMessage m : observations) {
+                turns.append("<")
+                        .append(m.role())
+                        .append(">")
+                        .append(m.content())
+                        .append("</turn>");
+            }
+            return encodePlain(turns.append("<assistant>").toString());
+        }
+    }
+
+    @Test
+    void observationsAreEncodedByThePolicyAsTemplateTurns() {
+        List<BaseTask> tasks = tasks(2, 3);
+        var policy = new TemplatedPolicy(WRONG);
+        BatchResult batch = new RolloutEngine(new SingleTurnEnvironment(), null)
+                .run(slots(tasks), TOOL_USE, RewardMode.ABSOLUTE, false, policy, params(4000));
+        assertThat(policy.endedWithEos).hasSize(tasks.size() * G).containsOnly(true);
+        assertThat(policy.callContexts.get(1))
+                .allSatisfy(c -> assertThat(c).contains("<TOOL>{\"error\"").endsWith("</turn><assistant>"));
+        for (GroupResult group : batch.groups()) {
+            for (RolloutResult r : group.rollouts()) {
+                List<int[]> runs = runs(r.policyMask());
+                assertThat(runs).extracting(run -> run[2]).containsExactly(1, 0, 1);
+                int[] tool = runs.get(1);
+                String observed = ScriptedPolicy.decode(Arrays.copyOfRange(r.tokenIds(), tool[0], tool[1]));
+                assertThat(observed)
+                        .startsWith("<TOOL>")
+                        .endsWith("<assistant>")
+                        .doesNotContain("-> ");
             }
         }
     }
