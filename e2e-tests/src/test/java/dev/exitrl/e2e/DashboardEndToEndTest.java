@@ -19,6 +19,7 @@ import dev.exitrl.taskapi.RolloutRecord;
 import dev.exitrl.taskapi.StatusChange;
 import dev.exitrl.taskapi.SubmitGroup;
 import dev.exitrl.taskapi.TaskSpaceClient;
+import dev.exitrl.testsupport.TestTokens;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
@@ -56,7 +57,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class DashboardEndToEndTest {
     static final String KEY = "dashboard-e2e-key-" + UUID.randomUUID();
-    static final String INTERNAL = "internal-" + UUID.randomUUID();
     static final List<String> CHARTS = List.of(
             "chart-reward",
             "chart-quality",
@@ -90,20 +90,7 @@ class DashboardEndToEndTest {
         Path root = Path.of("").toAbsolutePath().getParent();
         Path work = Files.createTempDirectory("exit-dashboard-e2e");
         Path logs = Path.of("target", "dashboard-logs");
-        int taskPort = ServiceProcess.freePort();
-        // Secrets through the environment, never the command line (ps shows it to every user).
-        Map<String, String> internal = Map.of("EXIT_INTERNAL_TOKEN", INTERNAL);
-        taskService = ServiceProcess.start(
-                root,
-                "task-service",
-                logs,
-                taskPort,
-                List.of("-Xmx384m", "-XX:TieredStopAtLevel=1"),
-                List.of(
-                        "--spring.profiles.active=local",
-                        "--exit.database.embedded.data-dir=" + work.resolve("postgres"),
-                        "--exit.database.embedded.port=" + ServiceProcess.freePort()),
-                internal);
+        taskService = new Services(root, logs, work).taskService(List.of("-Xmx384m", "-XX:TieredStopAtLevel=1"));
         gateway = ServiceProcess.start(
                 root,
                 "gateway",
@@ -111,10 +98,15 @@ class DashboardEndToEndTest {
                 ServiceProcess.freePort(),
                 List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"),
                 List.of(
-                        "--exit.gateway.services.task-service=http://127.0.0.1:" + taskPort,
+                        "--exit.gateway.services.task-service=" + taskService.url(),
                         "--exit.gateway.services.rollout-service=http://127.0.0.1:" + ServiceProcess.freePort(),
                         "--exit.gateway.services.trainer-service=http://127.0.0.1:" + ServiceProcess.freePort()),
-                Map.of("EXIT_INTERNAL_TOKEN", INTERNAL, "EXIT_GATEWAY_API_KEYS", "dashboard:write:" + KEY));
+                // Secrets through the environment, never the command line (ps shows it to every user).
+                Map.of(
+                        "EXIT_INTERNAL_TOKEN",
+                        TestTokens.INTERNAL_TOKEN,
+                        "EXIT_GATEWAY_API_KEYS",
+                        "dashboard:write:" + KEY));
         taskService.awaitReady(Duration.ofMinutes(3));
         gateway.awaitReady(Duration.ofMinutes(2));
         client = TaskSpaceClient.over(RestClient.builder()

@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -43,15 +42,6 @@ import tools.jackson.databind.json.JsonMapper;
 class ExItLoopEndToEndTest {
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final List<String> DJL = List.of(
-            "-Xmx1g",
-            "-Dai.djl.offline=true",
-            "-Dai.djl.pytorch.num_threads=1",
-            "-Dai.djl.pytorch.num_interop_threads=1");
-
-    /** Environment, not a command-line argument: a secret in argv is visible to every user of the machine (ps). */
-    static final Map<String, String> TOKEN = Map.of("EXIT_INTERNAL_TOKEN", TestTokens.INTERNAL_TOKEN);
-
     static ServiceProcess taskService;
     static ServiceProcess trainer;
     static ServiceProcess rollout;
@@ -62,48 +52,11 @@ class ExItLoopEndToEndTest {
         Path root = Path.of("").toAbsolutePath().getParent();
         Path work = Files.createTempDirectory("exit-e2e");
         Path logs = Path.of("target", "e2e-logs");
-        taskService = ServiceProcess.start(
-                root,
-                "task-service",
-                logs,
-                ServiceProcess.freePort(),
-                List.of("-Xmx512m"),
-                List.of(
-                        "--spring.profiles.active=local",
-                        "--exit.database.embedded.data-dir=" + work.resolve("postgres"),
-                        "--exit.database.embedded.port=" + ServiceProcess.freePort()),
-                TOKEN);
+        Services services = new Services(root, logs, work);
+        taskService = services.taskService(List.of("-Xmx512m"));
         taskService.awaitReady(Duration.ofMinutes(3));
-        String taskUrl = "--exit.%s.task-service-url=" + taskService.url();
-        int trainerPort = ServiceProcess.freePort();
-        trainer = ServiceProcess.start(
-                root,
-                "trainer-service",
-                logs,
-                trainerPort,
-                DJL,
-                List.of(
-                        "--exit.trainer.public-url=http://127.0.0.1:" + trainerPort,
-                        taskUrl.formatted("trainer"),
-                        "--exit.trainer.device=cpu",
-                        "--exit.trainer.checkpoint-dir=" + work.resolve("checkpoints"),
-                        "--exit.trainer.poll-interval=PT1S",
-                        "--exit.trainer.warm-start.steps=40"),
-                TOKEN);
-        rollout = ServiceProcess.start(
-                root,
-                "rollout-service",
-                logs,
-                ServiceProcess.freePort(),
-                DJL,
-                List.of(
-                        taskUrl.formatted("rollout"),
-                        "--exit.rollout.device=cpu",
-                        "--exit.rollout.cache-dir=" + work.resolve("rollout-cache"),
-                        "--exit.rollout.poll-interval=PT1S",
-                        "--exit.rollout.max-new-tokens=24",
-                        "--exit.rollout.seed=7"),
-                TOKEN);
+        trainer = services.trainer(taskService.url(), 40);
+        rollout = services.rollout(taskService.url(), 24);
         trainer.awaitReady(Duration.ofMinutes(3));
         rollout.awaitReady(Duration.ofMinutes(3));
         taskSpace = TestTokens.taskSpace(taskService.url());

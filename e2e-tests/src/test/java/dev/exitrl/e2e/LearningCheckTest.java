@@ -52,11 +52,6 @@ class LearningCheckTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final List<String> DJL = List.of(
-            "-Xmx1g",
-            "-Dai.djl.offline=true",
-            "-Dai.djl.pytorch.num_threads=1",
-            "-Dai.djl.pytorch.num_interop_threads=1");
     private static final int K = 4;
 
     private final List<ServiceProcess> services = new ArrayList<>();
@@ -77,34 +72,10 @@ class LearningCheckTest {
         Path root = Path.of("").toAbsolutePath().getParent();
         Path work = Files.createTempDirectory("exit-learning");
         Path logs = Path.of("target", "learning-logs");
-        ServiceProcess taskService = start(ServiceProcess.start(
-                root,
-                "task-service",
-                logs,
-                ServiceProcess.freePort(),
-                List.of("-Xmx512m"),
-                List.of(
-                        "--spring.profiles.active=local",
-                        "--exit.database.embedded.data-dir=" + work.resolve("postgres"),
-                        "--exit.database.embedded.port=" + ServiceProcess.freePort()),
-                ExItLoopEndToEndTest.TOKEN));
+        Services services = new Services(root, logs, work);
+        ServiceProcess taskService = start(services.taskService(List.of("-Xmx512m")));
         taskService.awaitReady(Duration.ofMinutes(3));
-        String taskUrl = "--exit.%s.task-service-url=" + taskService.url();
-        int trainerPort = ServiceProcess.freePort();
-        ServiceProcess trainer = start(ServiceProcess.start(
-                root,
-                "trainer-service",
-                logs,
-                trainerPort,
-                DJL,
-                List.of(
-                        "--exit.trainer.public-url=http://127.0.0.1:" + trainerPort,
-                        taskUrl.formatted("trainer"),
-                        "--exit.trainer.device=cpu",
-                        "--exit.trainer.checkpoint-dir=" + work.resolve("checkpoints"),
-                        "--exit.trainer.poll-interval=PT1S",
-                        "--exit.trainer.warm-start.steps=" + warmStartSteps),
-                ExItLoopEndToEndTest.TOKEN));
+        ServiceProcess trainer = start(services.trainer(taskService.url(), warmStartSteps));
         trainer.awaitReady(Duration.ofMinutes(3));
         TaskSpaceClient taskSpace = TestTokens.taskSpace(taskService.url());
 
@@ -125,20 +96,7 @@ class LearningCheckTest {
                 () -> taskSpace.getExperiment(id).hasCheckpoint());
         double warmMinutes = minutes(start);
 
-        ServiceProcess rollout = start(ServiceProcess.start(
-                root,
-                "rollout-service",
-                logs,
-                ServiceProcess.freePort(),
-                DJL,
-                List.of(
-                        taskUrl.formatted("rollout"),
-                        "--exit.rollout.device=cpu",
-                        "--exit.rollout.cache-dir=" + work.resolve("rollout-cache"),
-                        "--exit.rollout.poll-interval=PT1S",
-                        "--exit.rollout.max-new-tokens=32",
-                        "--exit.rollout.seed=7"),
-                ExItLoopEndToEndTest.TOKEN));
+        ServiceProcess rollout = start(services.rollout(taskService.url(), 32));
         rollout.awaitReady(Duration.ofMinutes(3));
         UUID before = evaluate(rollout, id, 0, "version 0");
         long loopStart = System.nanoTime();
