@@ -6,6 +6,7 @@ import dev.exitrl.policy.Devices;
 import dev.exitrl.policy.model.CausalLm;
 import dev.exitrl.policy.model.ModelConfig;
 import dev.exitrl.policy.sampling.Generator;
+import dev.exitrl.policy.sampling.OpProfile;
 import dev.exitrl.policy.sampling.SamplingParams;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -115,6 +116,10 @@ public final class Bench {
                 result.put(prefix + "seconds", r.seconds());
             }
             result.put("peak_rss_mb", peakRssMb());
+            // Profiler op counts with the timed runs' params, after the timings so they do not perturb them.
+            double[] ops = OpProfile.decodeOps(model, new SamplingParams(newTokens, 1, 1, 0, List.of(), false, seed));
+            result.put("ops_per_decode_step", ops[0]);
+            result.put("ops_per_layer_per_decode_step", ops[1]);
             return result;
         }
     }

@@ -2,6 +2,8 @@ package dev.exitrl.policy.sampling;
 
 import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.exitrl.policy.model.CausalLm;
+import dev.exitrl.policy.model.ModelConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -59,6 +61,63 @@ public final class OpProfile {
                 // a temp file left behind is harmless
             }
         }
+    }
+
+    /**
+     * Ops per decode step of a generation: {@code (ops(n2) - ops(n1)) / (n2 - n1)} over two generations of the same
+     * prompts, so prefill and the final downloads cancel and the periodic id downloads are spread over the steps.
+     */
+    public static double perDecodeStep(CausalLm model, List<long[]> prompts, SamplingParams params, int n1, int n2) {
+        Generator generator = new Generator(model, null);
+        generator.generate(prompts, withTokens(params, n1)); // warm-up: lazy initialisation issues ops of its own
+        int a = record(model.device(), () -> generator.generate(prompts, withTokens(params, n1)))
+                .size();
+        int b = record(model.device(), () -> generator.generate(prompts, withTokens(params, n2)))
+                .size();
+        return (b - a) / (double) (n2 - n1);
+    }
+
+    /**
+     * Ops per decode step of {@code model} and per decoder layer, the latter from a random model of the same shape
+     * with one layer: {@code perLayer = (ops(L) - ops(1)) / (L - 1)}. The op count does not depend on batch size or
+     * lengths, so two short prompts suffice. Run it outside timed code: profiling slows the ops down.
+     *
+     * @return {ops per decode step, ops per layer per decode step (NaN for a 1-layer model)}
+     */
+    public static double[] decodeOps(CausalLm model, SamplingParams params) {
+        ModelConfig config = model.config();
+        List<long[]> prompts = List.of(new long[] {1, 2, 3, 4, 5, 6, 7, 8}, new long[] {9, 10, 11});
+        double full = perDecodeStep(model, prompts, params, 4, 12);
+        if (config.numLayers() < 2) {
+            return new double[] {full, Double.NaN};
+        }
+        ModelConfig one = new ModelConfig(
+                config.architecture(),
+                config.vocabSize(),
+                config.hiddenSize(),
+                config.intermediateSize(),
+                1,
+                config.numHeads(),
+                config.numKvHeads(),
+                config.headDim(),
+                config.ropeTheta(),
+                config.rmsNormEps(),
+                config.attentionBias(),
+                config.tieWordEmbeddings(),
+                config.maxPositionEmbeddings(),
+                config.bosTokenId(),
+                config.eosTokenId(),
+                config.padTokenId());
+        double single;
+        try (CausalLm shallow = CausalLm.random(one, model.device(), model.dtype(), 0)) {
+            single = perDecodeStep(shallow, prompts, params, 4, 12);
+        }
+        return new double[] {full, (full - single) / (config.numLayers() - 1)};
+    }
+
+    private static SamplingParams withTokens(SamplingParams p, int n) {
+        return new SamplingParams(
+                n, p.temperature(), p.topP(), p.topK(), p.stopStrings(), p.stopAtEos(), p.seed(), p.syncEvery(), 0);
     }
 
     /** Count of each op name, most frequent first. */
