@@ -21,9 +21,9 @@ final class CachedDecoder implements Decoder {
     private final PromptBatch batch;
     private final NDManager manager;
     private final KvCache cache;
-    private final NDArray padMask; // (B, 1, 1, 1, T) model dtype: masked/2 at pad columns
+    private final NDArray padMask; // (B, 1, 1, T) model dtype: masked/2 at pad columns
     private final NDArray stepMask; // (N, T) model dtype: row t hides slots >= P + t (masked/2)
-    private final NDArray stepPositions; // (N, B, 1) int64: row t = lengths + t - 1
+    private final NDArray stepPositions; // (N, B, 1, 1) int64: row t = lengths + t - 1, shaped as Rope takes it
 
     CachedDecoder(CausalLm model, PromptBatch batch, NDManager parent) {
         this.model = model;
@@ -52,9 +52,9 @@ final class CachedDecoder implements Decoder {
                 positions[s * b + r] = batch.lengths()[r] + s - 1;
             }
         }
-        this.padMask = manager.create(pad, new Shape(b, 1, 1, 1, t)).toType(dtype, false);
+        this.padMask = manager.create(pad, new Shape(b, 1, 1, t)).toType(dtype, false);
         this.stepMask = manager.create(future, new Shape(n, t)).toType(dtype, false);
-        this.stepPositions = manager.create(positions, new Shape(n, b, 1));
+        this.stepPositions = manager.create(positions, new Shape(n, b, 1, 1));
     }
 
     @Override
@@ -74,9 +74,9 @@ final class CachedDecoder implements Decoder {
         // on them (and the whole forward pass) land there and die with the step.
         NDArray future = stepMask.get(t); // (T)
         future.attach(scope);
-        NDArray positions = stepPositions.get(t); // (B, 1)
+        NDArray positions = stepPositions.get(t); // (B, 1, 1)
         positions.attach(scope);
-        NDArray mask = future.add(padMask); // (B, 1, 1, 1, T): T visible slots, the whole cache
+        NDArray mask = future.add(padMask); // (B, 1, 1, T): T visible slots, the whole cache
         int slot = batch.promptLen() + t - 1;
         return model.forward(last, positions, mask, cache, slot, true).reshape(batch.batch(), -1); // (B, V)
     }

@@ -102,6 +102,7 @@ public final class Generator {
         private final NDArray uniforms; // (N, B, 1) float32, null for greedy decoding
         private final NDArray tokens; // (N, B, 1) int64
         private final NDArray logProbs; // (N, B, 1) float32
+        private NDArray last; // (B, 1) int64 ids of the latest step
 
         Steps(NDManager manager, Decoder decoder, SamplingParams params, int b) {
             int n = params.maxNewTokens();
@@ -114,14 +115,21 @@ public final class Generator {
             this.logProbs = manager.zeros(new Shape(n, b, 1), DataType.FLOAT32);
         }
 
-        /** Step t: prefill at 0, else feed the ids of step t - 1; every temporary dies with the step. */
+        /** Step t: prefill at 0, else feed the ids of step t - 1; every other temporary dies with the step. */
         void run(int t) {
             try (NDManager step = manager.newSubManager()) {
-                NDArray logits =
-                        t == 0 ? decoder.prefill(step) : decoder.step(row(tokens, t - 1, step), t, step); // (B, V)
+                NDArray logits; // (B, V)
+                if (t == 0) {
+                    logits = decoder.prefill(step);
+                } else {
+                    last.attach(step); // the previous step's ids, kept alive for this step, die with it
+                    logits = decoder.step(last, t, step);
+                }
                 TokenSampler.Picked picked = TokenSampler.pick(logits, params, row(uniforms, t, step));
                 tokens.set(new NDIndex("{}", t), picked.ids());
                 logProbs.set(new NDIndex("{}", t), picked.logProbs());
+                last = picked.ids(); // (B, 1): the next input, without reading it back from the buffer
+                last.attach(manager);
             }
         }
 
