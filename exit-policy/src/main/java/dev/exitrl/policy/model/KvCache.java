@@ -70,6 +70,33 @@ public final class KvCache implements AutoCloseable {
         return new NDArray[] {keyView, valueView};
     }
 
+    /**
+     * Copies {@code length} slots of row {@code fromRow} of another cache, starting at slot {@code fromStart}, into
+     * row {@code toRow} of this one at slots [toStart, toStart + length), wrapping around the end of this cache (it is
+     * used as a ring by continuous batching, where a prefilled prompt moves into a decoding batch's free row).
+     */
+    public void copyRow(KvCache from, int fromRow, int fromStart, int toRow, int toStart, int length) {
+        if (length > capacity) {
+            throw new IllegalArgumentException("cannot copy " + length + " slots into a ring of " + capacity);
+        }
+        int first = Math.min(length, capacity - toStart); // slots before the ring wraps
+        for (int l = 0; l < keys.length; l++) {
+            copy(from, l, fromRow, fromStart, toRow, toStart, first);
+            if (first < length) {
+                copy(from, l, fromRow, fromStart + first, toRow, 0, length - first);
+            }
+        }
+    }
+
+    private void copy(KvCache from, int layer, int fromRow, int fromStart, int toRow, int toStart, int length) {
+        try (NDArray k = from.keys[layer].get(new NDIndex("{}, :, :, {}:{}", fromRow, fromStart, fromStart + length));
+                NDArray v =
+                        from.values[layer].get(new NDIndex("{}, :, {}:{}", fromRow, fromStart, fromStart + length))) {
+            keys[layer].set(new NDIndex("{}, :, :, {}:{}", toRow, toStart, toStart + length), k); // (Hkv, Dh, len)
+            values[layer].set(new NDIndex("{}, :, {}:{}", toRow, toStart, toStart + length), v); // (Hkv, len, Dh)
+        }
+    }
+
     @Override
     public void close() {
         manager.close();

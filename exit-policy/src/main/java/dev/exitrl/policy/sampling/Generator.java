@@ -28,6 +28,8 @@ import java.util.function.Function;
  * draws would change ours) and its stream differs from the previous sampler's, so outputs for a seed would change;
  * the host draws keep them bit-identical (GeneratorGoldenTest) for 4 bytes per (step, row) of device memory.
  *
+ * <p>With {@link SamplingParams#maxBatch} slots and more prompts, {@link ContinuousBatcher} runs the request.
+ *
  * <p>Dimensions: B batch, P padded prompt length, N max new tokens, V vocabulary.
  */
 public final class Generator {
@@ -41,9 +43,28 @@ public final class Generator {
         this.decoder = tokenizer == null ? ids -> "" : tokenizer::decode;
     }
 
-    /** Generates with the KV cache. */
+    /**
+     * Generates with the KV cache: all prompts in one static batch, or with {@link SamplingParams#maxBatch} slots
+     * and more prompts than that, by continuous batching (waiting prompts take the slots of finished rows). When the
+     * ring that needs (longest prompt + N + syncEvery) does not fit the rotary table, it runs static batches of
+     * maxBatch prompts instead.
+     */
     public List<Generation> generate(List<long[]> prompts, SamplingParams params) {
-        return run(prompts, params, true);
+        int slots = params.maxBatch();
+        if (slots == 0 || slots >= prompts.size()) {
+            return run(prompts, params, true);
+        }
+        int longest = PromptBatch.validate(prompts, model.config(), params.maxNewTokens());
+        if (ContinuousBatcher.capacity(longest, params) <= model.config().maxPositionEmbeddings()) {
+            return new ContinuousBatcher(model, decoder)
+                    .generate(prompts, params)
+                    .generations();
+        }
+        List<Generation> out = new ArrayList<>(prompts.size());
+        for (int i = 0; i < prompts.size(); i += slots) {
+            out.addAll(run(prompts.subList(i, Math.min(prompts.size(), i + slots)), params, true));
+        }
+        return out;
     }
 
     /**

@@ -32,16 +32,14 @@ record PromptBatch(
     }
 
     /**
-     * Validates and lays out the prompts.
+     * Checks every prompt and returns the longest prompt's length.
      *
-     * @param masked the additive mask value for hidden columns (finite in the model's dtype)
      * @throws IllegalArgumentException naming the prompt that is empty or holds an id outside the vocabulary, or when
      *     the longest prompt plus {@code maxNewTokens} exceeds the rotary table
      */
-    static PromptBatch of(List<long[]> prompts, ModelConfig config, int maxNewTokens, float masked) {
-        int b = prompts.size();
+    static int validate(List<long[]> prompts, ModelConfig config, int maxNewTokens) {
         int p = 0;
-        for (int i = 0; i < b; i++) {
+        for (int i = 0; i < prompts.size(); i++) {
             long[] prompt = prompts.get(i);
             if (prompt.length == 0) {
                 throw new IllegalArgumentException(
@@ -55,11 +53,22 @@ record PromptBatch(
             }
             p = Math.max(p, prompt.length);
         }
-        int capacity = p + maxNewTokens;
-        if (capacity > config.maxPositionEmbeddings()) {
+        if (p + maxNewTokens > config.maxPositionEmbeddings()) {
             throw new IllegalArgumentException("prompt length " + p + " + maxNewTokens " + maxNewTokens
                     + " exceeds max_position_embeddings " + config.maxPositionEmbeddings());
         }
+        return p;
+    }
+
+    /**
+     * Validates (see {@link #validate}) and lays out the prompts.
+     *
+     * @param masked the additive mask value for hidden columns (finite in the model's dtype)
+     */
+    static PromptBatch of(List<long[]> prompts, ModelConfig config, int maxNewTokens, float masked) {
+        int b = prompts.size();
+        int p = validate(prompts, config, maxNewTokens);
+        int capacity = p + maxNewTokens;
         long pad = config.padTokenId() >= 0 ? config.padTokenId() : Math.max(config.eosTokenId(), 0);
         long[] ids = new long[b * p];
         long[] positions = new long[b * p];
