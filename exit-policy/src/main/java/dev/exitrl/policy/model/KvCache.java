@@ -57,13 +57,15 @@ public final class KvCache implements AutoCloseable {
         if (visible < end || visible > capacity) {
             throw new IllegalStateException("visible slots " + visible + " outside [" + end + ", " + capacity + "]");
         }
-        keys[layer].set(new NDIndex(":, :, :, {}:{}", start, end), kT);
-        values[layer].set(new NDIndex(":, :, {}:{}", start, end), v);
+        // "..." instead of leading ":" axes: DJL issues one slice op per named axis, so the ellipsis form writes
+        // keys with 1 slice + 1 copy instead of 4 + 1 (values 2 + 1 instead of 3 + 1), per layer and step.
+        keys[layer].set(new NDIndex("..., {}:{}", start, end), kT);
+        values[layer].set(new NDIndex("..., {}:{}, :", start, end), v);
         if (visible == capacity) {
             return new NDArray[] {keys[layer], values[layer]}; // (B, Hkv, Dh, Tmax), (B, Hkv, Tmax, Dh)
         }
-        NDArray keyView = keys[layer].get(new NDIndex(":, :, :, :{}", visible)); // (B, Hkv, Dh, T)
-        NDArray valueView = values[layer].get(new NDIndex(":, :, :{}", visible)); // (B, Hkv, T, Dh)
+        NDArray keyView = keys[layer].get(new NDIndex("..., :{}", visible)); // (B, Hkv, Dh, T)
+        NDArray valueView = values[layer].get(new NDIndex("..., :{}, :", visible)); // (B, Hkv, T, Dh)
         // Views are created in the cache's manager; hand them to the step's manager so each step frees its own.
         keyView.attach(v.getManager());
         valueView.attach(v.getManager());

@@ -100,7 +100,7 @@ final class ContinuousBatcher {
      */
     private void step(Device d, SamplingParams params, int w, int s) {
         try (NDManager scope = d.manager.newSubManager()) {
-            d.mask.set(new NDIndex(":, :, :, {}", w), d.zero); // every row writes its key at w: open the column
+            d.mask.set(new NDIndex("..., {}", w), d.zero); // every row writes its key at w: open the column
             d.last.attach(scope);
             d.positions.attach(scope);
             d.drawIndex.attach(scope);
