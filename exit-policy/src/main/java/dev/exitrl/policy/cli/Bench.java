@@ -8,6 +8,7 @@ import dev.exitrl.policy.MemoryCensus;
 import dev.exitrl.policy.model.CausalLm;
 import dev.exitrl.policy.model.ModelConfig;
 import dev.exitrl.policy.sampling.Generator;
+import dev.exitrl.policy.sampling.OpProfile;
 import dev.exitrl.policy.sampling.SamplingParams;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -132,6 +133,11 @@ public final class Bench {
             result.put("live_arrays_model_before", modelArrays);
             result.put(
                     "live_arrays_model_after", MemoryCensus.of(model.manager()).arrays());
+            // Profiler op counts with the timed runs' params, after the timings and the memory figures so they do
+            // not perturb them.
+            double[] ops = OpProfile.decodeOps(model, new SamplingParams(newTokens, 1, 1, 0, List.of(), false, seed));
+            result.put("ops_per_decode_step", ops[0]);
+            result.put("ops_per_layer_per_decode_step", ops[1]);
             return result;
         }
     }

@@ -73,25 +73,42 @@ final class Attention extends AbstractBlock {
         NDArray qk = qkAndV.get(0);
         NDArray rotated = qk.mul(state.cos()).add(qk.matMul(rope.rotation()).mul(state.sin())); // (B, S, H + Hkv, Dh)
         NDList qAndK = rotated.split(new long[] {heads}, 2);
-        NDArray q = qAndK.get(0).transpose(0, 2, 1, 3); // (B, H, S, Dh)
-        NDArray k = qAndK.get(1).transpose(0, 2, 1, 3); // (B, Hkv, S, Dh)
+        // A decode step (S = 1) needs no transposes of q or of the context: with one position, (B, 1, H, Dh) and
+        // (B, Hkv, G, Dh) hold the same elements in the same order, so a reshape (a view) does it.
+        NDArray grouped = s == 1
+                ? qAndK.get(0).reshape(b, kvHeads, groups, headDim) // (B, Hkv, G, Dh)
+                : qAndK.get(0).transpose(0, 2, 1, 3).reshape(b, kvHeads, groups * s, headDim); // (B, Hkv, G * S, Dh)
+        // Keys go straight to the (B, Hkv, Dh, S) layout q.k needs, which is also the cache's layout: the cached
+        // arrays then enter matMul as its second operand and no op ever runs on (and lands in) the cache's manager.
+        NDArray kT = qAndK.get(1).transpose(0, 2, 3, 1); // (B, Hkv, Dh, S)
         NDArray v = qkAndV.get(1).transpose(0, 2, 1, 3); // (B, Hkv, S, Dh)
         if (state.cache() != null) {
-            NDArray[] kv = state.cache().append(layer, state.cacheStart(), k, v);
-            k = kv[0]; // (B, Hkv, T, Dh)
+            // The mask's last axis says how many cache slots this call attends to: the written prefix at prefill,
+            // the whole preallocated cache at a decode step (fixed shapes, see KvCache).
+            int visible =
+                    (int) state.mask().getShape().get(state.mask().getShape().dimension() - 1);
+            NDArray[] kv = state.cache().append(layer, state.cacheStart(), kT, v, visible);
+            kT = kv[0]; // (B, Hkv, Dh, T)
             v = kv[1]; // (B, Hkv, T, Dh)
         }
-        long t = k.getShape().get(2);
-        NDArray grouped = q.reshape(b, kvHeads, groups * s, headDim); // (B, Hkv, G * S, Dh)
-        NDArray scores = grouped.matMul(k.transpose(0, 1, 3, 2)) // (B, Hkv, G * S, T)
-                .mul(state.constants().scale())
-                .reshape(b, kvHeads, groups, s, t)
-                .add(state.mask()); // (B, Hkv, G, S, T)
-        NDArray probs = scores.softmax(4).reshape(b, kvHeads, groups * s, t); // (B, Hkv, G * S, T)
-        NDArray context = probs.matMul(v) // (B, Hkv, G * S, Dh)
-                .reshape(b, heads, s, headDim)
-                .transpose(0, 2, 1, 3)
-                .reshape(b, s, (long) heads * headDim); // (B, S, H * Dh)
+        long t = v.getShape().get(2);
+        NDArray scores = grouped.matMul(kT).mul(state.constants().scale()); // (B, Hkv, G * S, T)
+        NDArray probs; // (B, Hkv, G * S, T)
+        if (state.mask().getShape().dimension() == 4) {
+            // (B, 1, 1, T) decode mask: broadcasts over the G * S = G query rows as they are.
+            probs = scores.add(state.mask()).softmax(3);
+        } else {
+            probs = scores.reshape(b, kvHeads, groups, s, t)
+                    .add(state.mask()) // (B, Hkv, G, S, T)
+                    .softmax(4)
+                    .reshape(b, kvHeads, groups * s, t);
+        }
+        NDArray context = probs.matMul(v); // (B, Hkv, G * S, Dh)
+        context = s == 1
+                ? context.reshape(b, 1, (long) heads * headDim) // (B, 1, H * Dh)
+                : context.reshape(b, heads, s, headDim)
+                        .transpose(0, 2, 1, 3)
+                        .reshape(b, s, (long) heads * headDim); // (B, S, H * Dh)
         return Linear.linear(context, out.getArray()).head(); // (B, S, D)
     }
 

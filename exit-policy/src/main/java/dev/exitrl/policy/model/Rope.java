@@ -61,15 +61,17 @@ final class Rope {
     }
 
     /** cos rows for the given positions, shaped to broadcast over heads. */
-    NDArray cos(NDArray positionIds) { // positionIds: (B, S) int64
-        return Embedding.embedding(positionIds, cosTable, SparseFormat.DENSE)
-                .head()
-                .expandDims(2); // (B, S, 1, Dh)
+    NDArray cos(NDArray positionIds) { // positionIds: (B, S) or (B, S, 1) int64
+        NDArray rows =
+                Embedding.embedding(positionIds, cosTable, SparseFormat.DENSE).head(); // (B, S, Dh) or (B, S, 1, Dh)
+        // A caller that keeps its positions as (B, S, 1) (the decode loop's table) saves the expandDims op.
+        return positionIds.getShape().dimension() == 3 ? rows : rows.expandDims(2); // (B, S, 1, Dh)
     }
 
-    NDArray sin(NDArray positionIds) { // positionIds: (B, S) int64
-        return Embedding.embedding(positionIds, sinTable, SparseFormat.DENSE)
-                .head()
-                .expandDims(2); // (B, S, 1, Dh)
+    NDArray sin(NDArray positionIds) { // positionIds: (B, S) or (B, S, 1) int64
+        NDArray rows =
+                Embedding.embedding(positionIds, sinTable, SparseFormat.DENSE).head(); // (B, S, Dh) or (B, S, 1, Dh)
+        // A caller that keeps its positions as (B, S, 1) (the decode loop's table) saves the expandDims op.
+        return positionIds.getShape().dimension() == 3 ? rows : rows.expandDims(2); // (B, S, 1, Dh)
     }
 }

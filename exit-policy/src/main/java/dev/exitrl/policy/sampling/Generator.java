@@ -6,25 +6,31 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.exitrl.policy.model.CausalLm;
-import dev.exitrl.policy.model.KvCache;
 import dev.exitrl.policy.model.ModelConfig;
 import dev.exitrl.policy.tokenizer.PolicyTokenizer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 
 /**
- * Batched autoregressive generation with a preallocated KV cache.
+ * Batched autoregressive generation: prefill, then per step logits -> pick -> record, and every
+ * {@link SamplingParams#syncEvery} steps one download of the sampled ids for the stop checks.
  *
- * <p>Prompts are left-padded to a common length P so every row writes the cache at the same slot; pad columns are
- * masked out of attention and rotary positions count real tokens only ({@code cumsum(mask) - 1}, as transformers
- * does), so a padded row computes what it would alone. Each decode step is one forward call over B new tokens,
- * on-device sampling, one download of the B sampled ids (for EOS and stop-string checks) and one in-place write of
- * the B log-probs into a device buffer read once at the end. Every step runs in its own sub-manager.
+ * <p>No host round trip per step: sampled ids and log-probs are written into (N, B, 1) device buffers, the next
+ * step reads its input from there, and the random draws are on the device from the start. The host sees ids only at
+ * a sync, where {@link StopTracker} replays them step by step and drops what a finished row sampled after its EOS or
+ * stop string; the device may run up to syncEvery - 1 steps past the point where every row finished.
  *
- * <p>Dimensions: B batch, P padded prompt length, N max new tokens, T = P + N cache capacity, V vocabulary.
+ * <p>Random draws: one uniform per (step, row), drawn on the host up front from {@code SplittableRandom(seed)} in the
+ * order the per-step loop drew them (step-major, row-minor) and uploaded once as an (N, B, 1) array; each step reads
+ * its row with one get. A device RNG would save the upload but its state is global to the engine (another request's
+ * draws would change ours) and its stream differs from the previous sampler's, so outputs for a seed would change;
+ * the host draws keep them bit-identical (GeneratorGoldenTest) for 4 bytes per (step, row) of device memory.
+ *
+ * <p>With {@link SamplingParams#maxBatch} slots and more prompts, {@link ContinuousBatcher} runs the request.
+ *
+ * <p>Dimensions: B batch, P padded prompt length, N max new tokens, V vocabulary.
  */
 public final class Generator {
 
@@ -37,9 +43,28 @@ public final class Generator {
         this.decoder = tokenizer == null ? ids -> "" : tokenizer::decode;
     }
 
-    /** Generates with the KV cache. */
+    /**
+     * Generates with the KV cache: all prompts in one static batch, or with {@link SamplingParams#maxBatch} slots
+     * and more prompts than that, by continuous batching (waiting prompts take the slots of finished rows). When the
+     * ring that needs (longest prompt + N + syncEvery) does not fit the rotary table, it runs static batches of
+     * maxBatch prompts instead.
+     */
     public List<Generation> generate(List<long[]> prompts, SamplingParams params) {
-        return run(prompts, params, true);
+        int slots = params.maxBatch();
+        if (slots == 0 || slots >= prompts.size()) {
+            return run(prompts, params, true);
+        }
+        int longest = PromptBatch.validate(prompts, model.config(), params.maxNewTokens());
+        if (ContinuousBatcher.capacity(longest, params) <= model.config().maxPositionEmbeddings()) {
+            return new ContinuousBatcher(model, decoder)
+                    .generate(prompts, params)
+                    .generations();
+        }
+        List<Generation> out = new ArrayList<>(prompts.size());
+        for (int i = 0; i < prompts.size(); i += slots) {
+            out.addAll(run(prompts.subList(i, Math.min(prompts.size(), i + slots)), params, true));
+        }
+        return out;
     }
 
     /**
@@ -51,180 +76,121 @@ public final class Generator {
     }
 
     private List<Generation> run(List<long[]> prompts, SamplingParams params, boolean useCache) {
-        ModelConfig config = model.config();
-        int b = prompts.size();
-        if (b == 0) {
+        if (prompts.isEmpty()) {
             return List.of();
         }
-        int p = 0;
-        for (int i = 0; i < b; i++) {
-            long[] prompt = prompts.get(i);
-            if (prompt.length == 0) {
-                throw new IllegalArgumentException(
-                        "prompts[" + i + "] is empty: at least one token (e.g. BOS) is needed");
-            }
-            for (long id : prompt) {
-                if (id < 0 || id >= config.vocabSize()) {
-                    throw new IllegalArgumentException(
-                            "prompts[" + i + "] holds id " + id + " outside [0, " + config.vocabSize() + ")");
-                }
-            }
-            p = Math.max(p, prompt.length);
-        }
         int n = params.maxNewTokens();
-        int capacity = p + n;
-        if (capacity > config.maxPositionEmbeddings()) {
-            throw new IllegalArgumentException("prompt length " + p + " + maxNewTokens " + n
-                    + " exceeds max_position_embeddings " + config.maxPositionEmbeddings());
-        }
-        DataType dtype = model.dtype();
-        float masked = CausalLm.maskValue(dtype);
-        long pad = config.padTokenId() >= 0 ? config.padTokenId() : Math.max(config.eosTokenId(), 0);
-
-        // Host-side layout of the left-padded prompts.
-        long[] ids = new long[b * p];
-        long[] positions = new long[b * p];
-        long[] lengths = new long[b];
-        float[] keyMask = new float[b * capacity]; // (B, T): masked for pad columns
-        float[] prefillMask = new float[b * p * p]; // (B, 1, 1, P, P)
-        for (int r = 0; r < b; r++) {
-            long[] prompt = prompts.get(r);
-            int offset = p - prompt.length;
-            lengths[r] = prompt.length;
-            for (int j = 0; j < p; j++) {
-                boolean real = j >= offset;
-                ids[r * p + j] = real ? prompt[j - offset] : pad;
-                positions[r * p + j] = real ? j - offset : 1; // transformers fills pad positions with 1
-                keyMask[r * capacity + j] = real ? 0 : masked;
-                for (int k = 0; k < p; k++) {
-                    // Causal over real keys; a pad query sees only itself so its softmax stays well defined.
-                    boolean visible = k <= j && (k >= offset || k == j);
-                    prefillMask[(r * p + j) * p + k] = visible ? 0 : masked;
-                }
-            }
-        }
-
-        SplittableRandom random = new SplittableRandom(params.seed());
-        List<List<Long>> generated = new ArrayList<>();
-        String[] finish = new String[b];
-        int[] stopCut = new int[b];
-        Arrays.fill(stopCut, -1);
-        for (int r = 0; r < b; r++) {
-            generated.add(new ArrayList<>());
-        }
-        int done = 0;
-        int steps = 0;
-
+        PromptBatch batch = PromptBatch.of(prompts, model.config(), n, CausalLm.maskValue(model.dtype()));
+        int b = batch.batch();
+        StopTracker stops = new StopTracker(b, eosToStopAt(model.config(), params), params.stopStrings(), decoder);
         try (NDManager gen = model.manager().newSubManager();
-                KvCache cache = useCache ? new KvCache(gen, config, b, capacity, dtype) : null) {
-            NDArray keyMaskArr = gen.create(keyMask, new Shape(b, capacity)).toType(dtype, false); // (B, T)
-            NDArray lengthArr = gen.create(lengths, new Shape(b, 1)); // (B, 1)
-            NDArray logProbBuf = gen.zeros(new Shape(b, n), DataType.FLOAT32); // (B, N)
-            NDArray sequence = gen.create(ids, new Shape(b, p)); // (B, P): recompute keeps the whole sequence
-            NDArray allPositions = gen.create(positions, new Shape(b, p)); // (B, P)
-            NDArray causal = useCache ? null : CausalLm.causalMask(gen, capacity, DataType.FLOAT32); // (1,1,1,T,T)
-            NDArray nextInput = null; // (B, 1) ids sampled in the previous step, kept on the device
-            for (int t = 0; t < n && done < b; t++) {
-                try (NDManager step = gen.newSubManager()) {
-                    NDArray logits; // (B, 1, V)
-                    if (t == 0) {
-                        NDArray inIds = step.create(ids, new Shape(b, p)); // (B, P)
-                        NDArray inPos = step.create(positions, new Shape(b, p)); // (B, P)
-                        NDArray mask = step.create(prefillMask, new Shape(b, 1, 1, p, p))
-                                .toType(dtype, false);
-                        logits = model.forward(inIds, inPos, mask, cache, 0, true);
-                    } else if (useCache) {
-                        // An op's result lands in its first operand's manager: move the input into this step's manager
-                        // so
-                        // the whole forward pass is freed with the step.
-                        nextInput.attach(step);
-                        int keys = p + t; // cache holds P + t - 1 entries; this step adds one
-                        NDArray inPos = step.create((long) (t - 1)).add(lengthArr); // (B, 1)
-                        NDArray mask = keyMaskArr.get(new NDIndex(":, :{}", keys)); // (B, T')
-                        mask.attach(step);
-                        logits = model.forward(nextInput, inPos, mask.reshape(b, 1, 1, 1, keys), cache, keys - 1, true);
-                    } else {
-                        // The step owns this step's sequence (and so every activation); the grown copy goes back to gen
-                        // below.
-                        sequence.attach(step);
-                        allPositions.attach(step);
-                        int len = p + t;
-                        NDArray mask = causal.get(new NDIndex(":, :, :, :{}, :{}", len, len)); // (1, 1, 1, S, S)
-                        mask.attach(step);
-                        NDArray keyPart = keyMaskArr.get(new NDIndex(":, :{}", len)); // (B, S)
-                        keyPart.attach(step);
-                        NDArray full = mask.add(
-                                        keyPart.toType(DataType.FLOAT32, false).reshape(b, 1, 1, 1, len))
-                                .clip(masked, 0)
-                                .toType(dtype, false); // (B, 1, 1, S, S)
-                        logits = model.forward(sequence, allPositions, full, null, 0, true);
-                    }
-                    float[] uniforms = new float[b];
-                    for (int r = 0; r < b; r++) {
-                        uniforms[r] = (float) random.nextDouble();
-                    }
-                    TokenSampler.Picked picked = TokenSampler.pick(logits.squeeze(1), params, uniforms);
-                    logProbBuf.set(new NDIndex(":, {}", t), picked.logProbs());
-                    long[] chosen = picked.ids().toLongArray(); // the one host round trip per step
-                    steps = t + 1;
-                    for (int r = 0; r < b; r++) {
-                        if (finish[r] != null) {
-                            continue;
-                        }
-                        generated.get(r).add(chosen[r]);
-                        if (params.stopAtEos() && chosen[r] == config.eosTokenId()) {
-                            finish[r] = "eos";
-                        } else if (!params.stopStrings().isEmpty()) {
-                            String text = decoder.apply(toArray(generated.get(r)));
-                            for (String stop : params.stopStrings()) {
-                                int at = text.indexOf(stop);
-                                if (at >= 0 && (stopCut[r] < 0 || at < stopCut[r])) {
-                                    stopCut[r] = at;
-                                    finish[r] = "stop";
-                                }
-                            }
-                        }
-                        if (finish[r] != null) {
-                            done++;
-                        }
-                    }
-                    NDArray next = picked.ids().reshape(b, 1); // (B, 1)
-                    if (useCache) {
-                        next.attach(gen);
-                        nextInput = next;
-                    } else {
-                        NDArray grown = sequence.concat(next, 1); // (B, S + 1)
-                        NDArray grownPos =
-                                allPositions.concat(step.create((long) t).add(lengthArr), 1); // (B, S + 1)
-                        grown.attach(gen);
-                        grownPos.attach(gen);
-                        sequence = grown;
-                        allPositions = grownPos;
+                Decoder dec =
+                        useCache ? new CachedDecoder(model, batch, gen) : new RecomputeDecoder(model, batch, gen)) {
+            Steps steps = new Steps(gen, dec, params, b);
+            int synced = 0;
+            for (int t = 0; t < n; t++) {
+                steps.run(t);
+                if (t + 1 - synced == params.syncEvery() || t + 1 == n) {
+                    stops.accept(steps.ids(synced, t + 1), t + 1 - synced);
+                    synced = t + 1;
+                    if (stops.allDone()) {
+                        break;
                     }
                 }
             }
-            float[] logProbs =
-                    logProbBuf.get(new NDIndex(":, :{}", Math.max(steps, 1))).toFloatArray(); // (B, steps)
+            float[] lp = steps.logProbs(synced); // (steps, B) row-major
             List<Generation> out = new ArrayList<>(b);
             for (int r = 0; r < b; r++) {
-                long[] tokens = toArray(generated.get(r));
-                float[] lp = new float[tokens.length];
-                System.arraycopy(logProbs, r * steps, lp, 0, tokens.length);
-                String text = decoder.apply(tokens);
-                if (stopCut[r] >= 0) {
-                    text = text.substring(0, stopCut[r]);
+                float[] mine = new float[stops.count(r)];
+                for (int j = 0; j < mine.length; j++) {
+                    mine[j] = lp[j * b + r];
                 }
-                out.add(new Generation(text, tokens, lp, finish[r] == null ? "length" : finish[r]));
+                out.add(stops.generation(r, mine));
             }
             return out;
         }
     }
 
-    private static long[] toArray(List<Long> list) {
-        long[] out = new long[list.size()];
+    /**
+     * The device side of one request: per step logits -> pick -> record into (N, B, 1) buffers, the next step's
+     * input read back from them. Nothing here waits for the device except {@link #ids} and {@link #logProbs}.
+     */
+    static final class Steps {
+
+        private final Decoder decoder;
+        private final SamplingParams params;
+        private final NDManager manager;
+        private final NDArray uniforms; // (N, B, 1) float32, null for greedy decoding
+        private final NDArray tokens; // (N, B, 1) int64
+        private final NDArray logProbs; // (N, B, 1) float32
+        private NDArray last; // (B, 1) int64 ids of the latest step
+
+        Steps(NDManager manager, Decoder decoder, SamplingParams params, int b) {
+            int n = params.maxNewTokens();
+            this.decoder = decoder;
+            this.params = params;
+            this.manager = manager;
+            this.uniforms =
+                    params.greedyDecoding() ? null : manager.create(uniforms(params.seed(), n, b), new Shape(n, b, 1));
+            this.tokens = manager.zeros(new Shape(n, b, 1), DataType.INT64);
+            this.logProbs = manager.zeros(new Shape(n, b, 1), DataType.FLOAT32);
+        }
+
+        /** Step t: prefill at 0, else feed the ids of step t - 1; every other temporary dies with the step. */
+        void run(int t) {
+            try (NDManager step = manager.newSubManager()) {
+                NDArray logits; // (B, V)
+                if (t == 0) {
+                    logits = decoder.prefill(step);
+                } else {
+                    last.attach(step); // the previous step's ids, kept alive for this step, die with it
+                    logits = decoder.step(last, t, step);
+                }
+                TokenSampler.Picked picked = TokenSampler.pick(logits, params, row(uniforms, t, step));
+                tokens.set(new NDIndex("{}", t), picked.ids());
+                logProbs.set(new NDIndex("{}", t), picked.logProbs());
+                last = picked.ids(); // (B, 1): the next input, without reading it back from the buffer
+                last.attach(manager);
+            }
+        }
+
+        /** Ids of steps [from, to) on the host, (to - from, B) row-major: the one download per sync. */
+        long[] ids(int from, int to) {
+            try (NDArray view = tokens.get(new NDIndex("{}:{}", from, to))) { // (steps, B, 1), freed at once
+                return view.toLongArray();
+            }
+        }
+
+        /** Log-probs of steps [0, to) on the host, (to, B) row-major. */
+        float[] logProbs(int to) {
+            try (NDArray view = logProbs.get(new NDIndex(":{}", Math.max(to, 1)))) { // (steps, B, 1)
+                return view.toFloatArray();
+            }
+        }
+    }
+
+    /** The model's EOS when the params stop there, else -1 (no id matches). */
+    static long eosToStopAt(ModelConfig config, SamplingParams params) {
+        return params.stopAtEos() ? config.eosTokenId() : -1;
+    }
+
+    /** One uniform per (step, row), step-major, as the per-step sampler drew them: (N * B) floats. */
+    static float[] uniforms(long seed, int steps, int rows) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] out = new float[steps * rows];
         for (int i = 0; i < out.length; i++) {
-            out[i] = list.get(i);
+            out[i] = (float) random.nextDouble();
         }
         return out;
+    }
+
+    /** Row t of an (N, ...) buffer as a view owned by {@code scope}, or null for a null buffer. */
+    static NDArray row(NDArray buffer, int t, NDManager scope) {
+        if (buffer == null) {
+            return null;
+        }
+        NDArray view = buffer.get(t);
+        view.attach(scope); // views are made in the buffer's manager; this one dies with the step
+        return view;
     }
 }

@@ -12,6 +12,10 @@ import java.util.List;
  * @param stopStrings generation of a row stops once its text contains one of these (the text is cut before it)
  * @param stopAtEos stop a row at the model's EOS token (kept in the token ids, left out of the text)
  * @param seed seed of the sampler's random source; the same seed and inputs give the same outputs
+ * @param syncEvery decode steps between two downloads of the sampled ids to the host (stop strings, EOS and early
+ *     exit are checked there), >= 1; larger means fewer host round trips, up to syncEvery - 1 wasted steps at the end
+ * @param maxBatch rows decoded at once, 0 = all prompts in one static batch; with fewer slots than prompts, waiting
+ *     prompts take the slot of a finished row (continuous batching, see {@link Generator})
  */
 public record SamplingParams(
         int maxNewTokens,
@@ -20,7 +24,24 @@ public record SamplingParams(
         int topK,
         List<String> stopStrings,
         boolean stopAtEos,
-        long seed) {
+        long seed,
+        int syncEvery,
+        int maxBatch) {
+
+    /** Ids come to the host every 16 steps unless set otherwise. */
+    public static final int DEFAULT_SYNC_EVERY = 16;
+
+    /** Static batching, ids on the host every {@value #DEFAULT_SYNC_EVERY} steps. */
+    public SamplingParams(
+            int maxNewTokens,
+            double temperature,
+            double topP,
+            int topK,
+            List<String> stopStrings,
+            boolean stopAtEos,
+            long seed) {
+        this(maxNewTokens, temperature, topP, topK, stopStrings, stopAtEos, seed, DEFAULT_SYNC_EVERY, 0);
+    }
 
     public SamplingParams {
         if (maxNewTokens < 1) {
@@ -34,6 +55,12 @@ public record SamplingParams(
         }
         if (topK < 0) {
             throw new IllegalArgumentException("topK must be >= 0 (0 = off), got " + topK);
+        }
+        if (syncEvery < 1) {
+            throw new IllegalArgumentException("syncEvery must be >= 1, got " + syncEvery);
+        }
+        if (maxBatch < 0) {
+            throw new IllegalArgumentException("maxBatch must be >= 0 (0 = all prompts at once), got " + maxBatch);
         }
         stopStrings = stopStrings == null ? List.of() : List.copyOf(stopStrings);
         for (String s : stopStrings) {
@@ -54,11 +81,21 @@ public record SamplingParams(
     }
 
     public SamplingParams withSeed(long newSeed) {
-        return new SamplingParams(maxNewTokens, temperature, topP, topK, stopStrings, stopAtEos, newSeed);
+        return new SamplingParams(
+                maxNewTokens, temperature, topP, topK, stopStrings, stopAtEos, newSeed, syncEvery, maxBatch);
     }
 
     public SamplingParams withStopAtEos(boolean stop) {
-        return new SamplingParams(maxNewTokens, temperature, topP, topK, stopStrings, stop, seed);
+        return new SamplingParams(maxNewTokens, temperature, topP, topK, stopStrings, stop, seed, syncEvery, maxBatch);
+    }
+
+    public SamplingParams withSyncEvery(int steps) {
+        return new SamplingParams(maxNewTokens, temperature, topP, topK, stopStrings, stopAtEos, seed, steps, maxBatch);
+    }
+
+    public SamplingParams withMaxBatch(int slots) {
+        return new SamplingParams(
+                maxNewTokens, temperature, topP, topK, stopStrings, stopAtEos, seed, syncEvery, slots);
     }
 
     boolean greedyDecoding() {

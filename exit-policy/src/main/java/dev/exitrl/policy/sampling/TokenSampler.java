@@ -2,30 +2,33 @@ package dev.exitrl.policy.sampling;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * Picks the next token of every row on the device: temperature, top-k, top-p, then inverse-CDF sampling with one
- * uniform number per row drawn from the caller's seeded Java generator (a B-float upload per step instead of a
- * device RNG whose state is global to the engine). Only the chosen ids leave the device.
+ * uniform number per row. The uniforms come from the caller's seeded Java generator, drawn for the whole request up
+ * front and uploaded once (see {@link Generator}); nothing crosses to the host here.
+ *
+ * <p>Every op is on the step's arrays, so every result lands in the step's manager. The op sequence is the one the
+ * per-step sampler used before, minus ops that provably never changed a value (a clip of an index that cannot leave
+ * [0, K) and dtype conversions torch does implicitly), so outputs for a seed are bit-identical.
  *
  * <p>Dimensions: B batch, V vocabulary, K candidates kept (V without filters).
  */
 final class TokenSampler {
 
-    /** Chosen ids (B) int64 and their log-probabilities (B) float32, on the logits' manager. */
+    /** Chosen ids (B, 1) int64 and their log-probabilities (B, 1) float32, on the logits' manager. */
     record Picked(NDArray ids, NDArray logProbs) {}
 
     private TokenSampler() {}
 
-    static Picked pick(NDArray logits, SamplingParams p, float[] uniforms) { // logits: (B, V) float32
-        NDManager m = logits.getManager();
+    /**
+     * @param logits (B, V) float32
+     * @param uniforms (B, 1) float32 in [0, 1], ignored (may be null) for greedy decoding
+     */
+    static Picked pick(NDArray logits, SamplingParams p, NDArray uniforms) {
         if (p.greedyDecoding()) {
-            NDArray ids = logits.argMax(1); // (B)
-            NDArray logProbs = logits.logSoftmax(1).gather(ids.expandDims(1), 1).squeeze(1); // (B)
+            NDArray ids = logits.argMax(1).expandDims(1); // (B, 1)
+            NDArray logProbs = logits.logSoftmax(1).gather(ids, 1); // (B, 1)
             return new Picked(ids, logProbs);
         }
         long vocab = logits.getShape().get(1);
@@ -40,21 +43,21 @@ final class TokenSampler {
             if (p.topP() < 1) {
                 // Keep a token while the mass before it is below topP: the most likely token always stays.
                 NDArray before = probs.cumSum(1).sub(probs); // (B, K)
-                probs = probs.mul(before.lt((float) p.topP()).toType(DataType.FLOAT32, false)); // (B, K)
+                probs = probs.mul(before.lt((float) p.topP())); // (B, K): float * bool promotes to float
             }
         } else {
             probs = scaled.softmax(1); // (B, V)
         }
-        long k = probs.getShape().get(1);
         NDArray cdf = probs.cumSum(1); // (B, K)
-        NDArray total = cdf.get(new NDIndex(":, {}:", k - 1)); // (B, 1)
-        NDArray threshold = m.create(uniforms, new Shape(uniforms.length, 1)).mul(total); // (B, 1)
-        NDArray index = cdf.lt(threshold)
-                .toType(DataType.INT64, false)
-                .sum(new int[] {1}, true)
-                .clip(0, k - 1); // (B, 1)
-        NDArray logProbs = probs.gather(index, 1).div(total).log().squeeze(1); // (B)
-        NDArray ids = (candidates == null ? index : candidates.gather(index, 1)).squeeze(1); // (B)
+        // The last cdf entry as a max: a cumsum of non-negative floats never decreases, so the max is that entry
+        // exactly, in one reduction instead of two slicing ops.
+        NDArray total = cdf.max(new int[] {1}, true); // (B, 1)
+        NDArray threshold = uniforms.mul(total); // (B, 1), lands in the uniforms' (step) manager
+        // u <= 1 gives threshold <= total = cdf[K - 1], so fewer than K entries lie below it: the count is an index
+        // in [0, K) without a clip. Summing a bool tensor yields int64 in torch.
+        NDArray index = cdf.lt(threshold).sum(new int[] {1}, true); // (B, 1) int64
+        NDArray logProbs = probs.gather(index, 1).div(total).log(); // (B, 1)
+        NDArray ids = candidates == null ? index : candidates.gather(index, 1); // (B, 1)
         return new Picked(ids, logProbs);
     }
 }

@@ -137,6 +137,28 @@ class GeneratorTest {
     }
 
     @Test
+    void howOftenIdsComeToTheHostDoesNotChangeOutputs() {
+        int eos = policy.model().config().eosTokenId();
+        SamplingParams base = new SamplingParams(20, 1.0, 0.9, 0, List.of("e"), true, 17);
+        List<Generation> everyStep = generator.generate(prompts(), base.withSyncEvery(1));
+        for (int k : new int[] {3, 16, 64}) {
+            List<Generation> chunked = generator.generate(prompts(), base.withSyncEvery(k));
+            for (int i = 0; i < everyStep.size(); i++) {
+                assertThat(chunked.get(i).tokenIds())
+                        .as("k=%d row %d", k, i)
+                        .containsExactly(everyStep.get(i).tokenIds());
+                assertThat(chunked.get(i).logProbs())
+                        .containsExactly(everyStep.get(i).logProbs());
+                assertThat(chunked.get(i).finishReason())
+                        .isEqualTo(everyStep.get(i).finishReason());
+                assertThat(chunked.get(i).text()).isEqualTo(everyStep.get(i).text());
+            }
+        }
+        assertThat(everyStep).anyMatch(g -> g.finishReason().equals("stop") && g.tokenIds().length < 20);
+        assertThat(eos).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
     void rejectsBadInput() {
         assertThatThrownBy(() -> new SamplingParams(0, 1, 1, 0, List.of(), true, 0))
                 .hasMessageContaining("maxNewTokens");
