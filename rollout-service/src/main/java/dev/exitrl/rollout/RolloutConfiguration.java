@@ -53,6 +53,12 @@ class RolloutConfiguration {
     @Bean
     SamplingSettings samplingSettings(RolloutProperties properties) {
         long seed = properties.seed() != null ? properties.seed() : new SecureRandom().nextLong();
-        return new SamplingSettings(properties.maxNewTokens(), properties.temperature(), properties.topP(), seed);
+        return new SamplingSettings(
+                properties.maxNewTokens(),
+                properties.temperature(),
+                properties.topP(),
+                seed,
+                properties.syncEvery(),
+                properties.maxBatch());
     }
 }

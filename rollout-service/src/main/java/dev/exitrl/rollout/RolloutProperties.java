@@ -27,6 +27,9 @@ import org.springframework.validation.annotation.Validated;
  * @param temperature sampling temperature (0 = greedy; GRPO needs > 0 for a group to differ)
  * @param topP nucleus mass in (0, 1]; 1 = off
  * @param seed root seed of the sampler (each batch derives its own); null = a random seed at start
+ * @param syncEvery decode steps between two downloads of the sampled ids to the host (stop checks, early exit)
+ * @param maxBatch rows decoded at once; 0 = every row of a batch at once, fewer = continuous batching (a finished
+ *     row's slot is refilled with a waiting row, so short responses do not wait for the longest)
  * @param pollInterval how often the worker looks for running experiments and new policy versions
  * @param cacheDir where downloaded policy versions are unpacked ({@code {cacheDir}/{experiment}/v{version}})
  * @param downloadTimeout the longest a checkpoint download may take
@@ -53,6 +56,8 @@ public record RolloutProperties(
         double topP,
 
         Long seed,
+        @Min(1) @Max(4096) @DefaultValue("16") int syncEvery,
+        @Min(0) @Max(65536) @DefaultValue("0") int maxBatch,
         @NotNull @DefaultValue("PT5S") Duration pollInterval,
         @NotNull @DefaultValue("data/rollout-cache") Path cacheDir,
         @NotNull @DefaultValue("PT10M") Duration downloadTimeout,

@@ -80,6 +80,10 @@ public record SamplingParams(
         return new SamplingParams(maxNewTokens, 1, 1, 0, List.of(), true, seed);
     }
 
+    public SamplingParams withMaxNewTokens(int tokens) {
+        return new SamplingParams(tokens, temperature, topP, topK, stopStrings, stopAtEos, seed, syncEvery, maxBatch);
+    }
+
     public SamplingParams withSeed(long newSeed) {
         return new SamplingParams(
                 maxNewTokens, temperature, topP, topK, stopStrings, stopAtEos, newSeed, syncEvery, maxBatch);

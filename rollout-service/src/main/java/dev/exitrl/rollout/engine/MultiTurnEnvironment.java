@@ -75,15 +75,7 @@ public final class MultiTurnEnvironment implements RolloutEnvironment {
                 throw new IllegalStateException("a running episode has no room left in the context");
             }
             List<Generation> generations = policy.generate(
-                    contexts,
-                    new SamplingParams(
-                            budget,
-                            params.temperature(),
-                            params.topP(),
-                            params.topK(),
-                            params.stopStrings(),
-                            params.stopAtEos(),
-                            SamplingSettings.mix(params.seed(), step)));
+                    contexts, params.withMaxNewTokens(budget).withSeed(SamplingSettings.mix(params.seed(), step)));
             if (generations.size() != running.size()) {
                 throw new IllegalStateException("the policy returned " + generations.size() + " generations for "
                         + running.size() + " contexts");

@@ -110,16 +110,7 @@ public final class RolloutEngine {
             }
         }
         int newTokens = Math.min(params.maxNewTokens(), maxPositions - longest);
-        SamplingParams batchParams = newTokens == params.maxNewTokens()
-                ? params
-                : new SamplingParams(
-                        newTokens,
-                        params.temperature(),
-                        params.topP(),
-                        params.topK(),
-                        params.stopStrings(),
-                        params.stopAtEos(),
-                        params.seed());
+        SamplingParams batchParams = params.withMaxNewTokens(newTokens);
 
         long t0 = System.nanoTime();
         RolloutEnvironment env = domain.isMultiTurn() ? new MultiTurnEnvironment(domain, limits) : environment;

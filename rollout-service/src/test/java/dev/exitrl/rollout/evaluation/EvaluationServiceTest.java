@@ -130,6 +130,8 @@ class EvaluationServiceTest {
                 1.0,
                 1.0,
                 1L,
+                16,
+                0,
                 Duration.ofMillis(10),
                 dir.resolve("cache"),
                 Duration.ofSeconds(30),

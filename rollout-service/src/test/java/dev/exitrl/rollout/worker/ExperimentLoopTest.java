@@ -122,6 +122,8 @@ class ExperimentLoopTest {
                 1.0,
                 1.0,
                 5L,
+                16,
+                0,
                 Duration.ofMillis(10),
                 dir.resolve("cache"),
                 Duration.ofSeconds(30),

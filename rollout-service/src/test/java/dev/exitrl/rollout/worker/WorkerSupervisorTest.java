@@ -83,6 +83,8 @@ class WorkerSupervisorTest {
                 1.0,
                 1.0,
                 1L,
+                16,
+                0,
                 Duration.ofMillis(20),
                 dir,
                 Duration.ofSeconds(5),
