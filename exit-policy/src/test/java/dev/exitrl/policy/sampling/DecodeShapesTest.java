@@ -49,9 +49,9 @@ class DecodeShapesTest {
             for (int t = 0; t <= b; t++) {
                 int step = t;
                 if (t == a) {
-                    first = OpProfile.record(Device.cpu(), () -> steps.run(step));
+                    first = OpProfile.record(() -> steps.run(step));
                 } else if (t == b) {
-                    second = OpProfile.record(Device.cpu(), () -> steps.run(step));
+                    second = OpProfile.record(() -> steps.run(step));
                 } else {
                     steps.run(t);
                 }
@@ -94,7 +94,7 @@ class DecodeShapesTest {
         // Steps 5 and 13: both after refills (every 4 steps with k = 4), at different ring slots.
         ContinuousBatcher batcher = new ContinuousBatcher(model, ids -> "", (step, work) -> {
             if (step == 5 || step == 13) {
-                profiled.put(step, OpProfile.record(Device.cpu(), work));
+                profiled.put(step, OpProfile.record(work));
             } else {
                 work.run();
             }
