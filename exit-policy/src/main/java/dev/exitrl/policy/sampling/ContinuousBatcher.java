@@ -43,12 +43,23 @@ final class ContinuousBatcher {
     /** Generations in prompt order and the batched decode steps it took. */
     record Result(List<Generation> generations, int decodeSteps) {}
 
+    /** Runs decode step number {@code step} (counted over the request); tests wrap it to profile single steps. */
+    interface StepRunner {
+        void run(int step, Runnable work);
+    }
+
     private final CausalLm model;
     private final Function<long[], String> decoder;
+    private final StepRunner runner;
 
     ContinuousBatcher(CausalLm model, Function<long[], String> decoder) {
+        this(model, decoder, (step, work) -> work.run());
+    }
+
+    ContinuousBatcher(CausalLm model, Function<long[], String> decoder, StepRunner runner) {
         this.model = model;
         this.decoder = decoder;
+        this.runner = runner;
     }
 
     /** Ring capacity a request needs: longest prompt + N + k (a row runs up to k - 1 steps past its end). */
@@ -80,7 +91,9 @@ final class ContinuousBatcher {
                     break;
                 }
                 for (int s = 0; s < k; s++) {
-                    step(d, params, w, s);
+                    int slot = w;
+                    int inWindow = s;
+                    runner.run(steps, () -> step(d, params, slot, inWindow));
                     w = (w + 1) % capacity;
                     steps++;
                 }

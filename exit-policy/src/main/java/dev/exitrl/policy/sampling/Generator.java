@@ -17,8 +17,8 @@ import java.util.function.Function;
  * Batched autoregressive generation: prefill, then per step logits -> pick -> record, and every
  * {@link SamplingParams#syncEvery} steps one download of the sampled ids for the stop checks.
  *
- * <p>No host round trip per step: sampled ids and log-probs are written into (N, B, 1) device buffers, the next
- * step reads its input from there, and the random draws are on the device from the start. The host sees ids only at
+ * <p>No host round trip per step: sampled ids and log-probs are written into (N, B, 1) device buffers, the picked
+ * ids stay on the device as the next step's input, and the random draws are on the device from the start. The host sees ids only at
  * a sync, where {@link StopTracker} replays them step by step and drops what a finished row sampled after its EOS or
  * stop string; the device may run up to syncEvery - 1 steps past the point where every row finished.
  *
@@ -68,7 +68,8 @@ public final class Generator {
     }
 
     /**
-     * Generates by recomputing the whole sequence at every step (no cache). Slow; it exists as the reference the
+     * Generates by recomputing the whole sequence at every step (no cache), all prompts in one static batch
+     * ({@link SamplingParams#maxBatch} is ignored). Slow; it exists as the reference the
      * cached path must match and as the benchmark baseline.
      */
     public List<Generation> generateWithoutCache(List<long[]> prompts, SamplingParams params) {

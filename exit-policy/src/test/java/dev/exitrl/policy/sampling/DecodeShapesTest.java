@@ -7,8 +7,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.exitrl.policy.model.CausalLm;
 import dev.exitrl.policy.model.ModelConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,9 +49,9 @@ class DecodeShapesTest {
             for (int t = 0; t <= b; t++) {
                 int step = t;
                 if (t == a) {
-                    first = OpProfile.record(Device.cpu(), () -> steps.run(step));
+                    first = OpProfile.record(() -> steps.run(step));
                 } else if (t == b) {
-                    second = OpProfile.record(Device.cpu(), () -> steps.run(step));
+                    second = OpProfile.record(() -> steps.run(step));
                 } else {
                     steps.run(t);
                 }
@@ -78,6 +81,31 @@ class DecodeShapesTest {
                 profileSteps(false, SamplingParams.greedy(16).withStopAtEos(false), 3, 11);
         assertThat(steps.get(1)).hasSameSizeAs(steps.get(0)); // the same ops ...
         assertThat(steps.get(1)).isNotEqualTo(steps.get(0)); // ... on longer sequences
+    }
+
+    @Test
+    void continuousBatchingStepsIssueTheSameOpsOnTheSameShapes() {
+        List<long[]> prompts = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            prompts.add(new long[] {5 + i, 6, 7, 8, 9, 10}.clone());
+            prompts.add(new long[] {20 + i, 21});
+        }
+        Map<Integer, List<OpProfile.Op>> profiled = new HashMap<>();
+        // Steps 5 and 13: both after refills (every 4 steps with k = 4), at different ring slots.
+        ContinuousBatcher batcher = new ContinuousBatcher(model, ids -> "", (step, work) -> {
+            if (step == 5 || step == 13) {
+                profiled.put(step, OpProfile.record(work));
+            } else {
+                work.run();
+            }
+        });
+        SamplingParams params = new SamplingParams(12, 1.0, 0.9, 0, List.of(), false, 2)
+                .withSyncEvery(4)
+                .withMaxBatch(3);
+        ContinuousBatcher.Result result = batcher.generate(prompts, params);
+        assertThat(result.decodeSteps()).isGreaterThan(13);
+        assertThat(profiled.get(5)).hasSizeGreaterThan(20);
+        assertThat(profiled.get(13)).as("step 13 vs step 5").containsExactlyElementsOf(profiled.get(5));
     }
 
     @Test
