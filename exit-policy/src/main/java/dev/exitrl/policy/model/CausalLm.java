@@ -125,8 +125,10 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
      * Runs the decoder.
      *
      * @param ids (B, S) int64 token ids; the result lives in ids' manager
-     * @param positions (B, S) int64 rotary positions
-     * @param mask additive attention mask broadcastable to (B, 1, 1, S, T)
+     * @param positions (B, S) or (B, S, 1) int64 rotary positions (the decoder passes (B, S, 1), which saves a reshape
+     *     per step)
+     * @param mask additive attention mask broadcastable to (B, 1, 1, S, T); a single-position decode step may pass
+     *     (B, 1, 1, T) (see {@link ForwardState})
      * @param cache the request's cache (keys written at {@code cacheStart}) or null
      * @param lastOnly project only the last position to the vocabulary (decoding)
      * @return (B, S, V) or (B, 1, V) FLOAT32 logits
