@@ -1,7 +1,7 @@
 package dev.exitrl.task.buffer;
 
-import dev.exitrl.core.score.LearnabilityScore;
 import dev.exitrl.core.domain.TaskJson;
+import dev.exitrl.core.score.LearnabilityScore;
 import dev.exitrl.task.web.NotFoundException;
 import dev.exitrl.taskapi.BufferItem;
 import dev.exitrl.taskapi.BufferStats;

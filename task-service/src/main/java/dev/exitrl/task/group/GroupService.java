@@ -2,11 +2,11 @@ package dev.exitrl.task.group;
 
 import dev.exitrl.core.buffer.Expansion;
 import dev.exitrl.core.buffer.InMemoryBuffer.OfferResult;
-import dev.exitrl.core.score.LearnabilityScore;
 import dev.exitrl.core.domain.BaseTask;
 import dev.exitrl.core.domain.TaskJson;
 import dev.exitrl.core.reward.RewardMode;
 import dev.exitrl.core.reward.Rewards;
+import dev.exitrl.core.score.LearnabilityScore;
 import dev.exitrl.core.task.Group;
 import dev.exitrl.core.task.History;
 import dev.exitrl.core.task.PolicyVersion;
