@@ -24,13 +24,13 @@ import java.util.Map;
  * the overflow check is one sum per parameter (finite iff every element is), read on the host once per step.
  *
  * <p>Memory on top of FP32 training: the FP16 copy (2 bytes per parameter), its FP16 gradients (2) and the FP32
- * gradient buffers replace the master's autograd gradients (same 4).
+ * gradient buffers replace the master's autograd gradients (same 4); the trainer adds an FP16 copy of the reference
+ * (2) when the KL term is on.
  */
 public final class MixedPrecision implements AutoCloseable {
 
     private final CausalLm master;
     private final CausalLm compute;
-    private final Map<String, Parameter> masterParameters;
     private final Map<String, Parameter> computeParameters;
     private final NDManager manager;
     private final Map<String, NDArray> gradients = new LinkedHashMap<>();
@@ -44,11 +44,8 @@ public final class MixedPrecision implements AutoCloseable {
         this.master = master;
         this.growthInterval = growthInterval;
         this.scale = initialScale;
-        this.masterParameters = master.namedParameters();
         this.manager = master.manager().newSubManager();
-        try (NDManager tmp = master.manager().newSubManager()) {
-            this.compute = CausalLm.fromHf(master.config(), master.hfTensors(tmp), master.device(), DataType.FLOAT16);
-        }
+        this.compute = halfCopy(master);
         this.computeParameters = compute.namedParameters();
         for (Map.Entry<String, Parameter> e : computeParameters.entrySet()) {
             e.getValue().getArray().setRequiresGradient(true);
@@ -138,13 +135,23 @@ public final class MixedPrecision implements AutoCloseable {
         return true;
     }
 
-    /** Copies the FP32 master weights into the FP16 compute copy (on the device, converting in the copy). */
+    /** Copies the FP32 master weights into the FP16 compute copy. */
     void refresh() {
-        for (Map.Entry<String, Parameter> e : masterParameters.entrySet()) {
-            computeParameters
-                    .get(e.getKey())
-                    .getArray()
-                    .set(new NDIndex(":"), e.getValue().getArray());
+        copyWeights(master, compute);
+    }
+
+    /** An FP16 model with the weights of {@code source}. */
+    static CausalLm halfCopy(CausalLm source) {
+        try (NDManager tmp = source.manager().newSubManager()) {
+            return CausalLm.fromHf(source.config(), source.hfTensors(tmp), source.device(), DataType.FLOAT16);
+        }
+    }
+
+    /** Copies every weight of {@code from} into {@code to} on the device, converting the type in the copy. */
+    static void copyWeights(CausalLm from, CausalLm to) {
+        Map<String, Parameter> target = to.namedParameters();
+        for (Map.Entry<String, Parameter> e : from.namedParameters().entrySet()) {
+            target.get(e.getKey()).getArray().set(new NDIndex(":"), e.getValue().getArray());
         }
     }
 

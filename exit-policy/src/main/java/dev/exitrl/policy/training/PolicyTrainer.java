@@ -51,7 +51,8 @@ import tools.jackson.databind.json.JsonMapper;
  *       {@code min(microBatchSize, rollouts)} rows (padding rows weigh 0) and its length is rounded up by
  *       {@link TokenLogProbs#bucketLength} ({@link GrpoConfig#sequenceBucket}); padded positions are masked out.
  *   <li>{@link GrpoConfig.Precision#FP16}: mixed precision with dynamic loss scaling ({@link MixedPrecision}); a step
- *       whose gradients overflow is skipped ({@link StepStats#skipped}). The reference policy stays FP32.
+ *       whose gradients overflow is skipped ({@link StepStats#skipped}). The reference policy's weights stay FP32
+ *       (Polyak updates, checkpoints); its forward pass runs on an FP16 copy refreshed whenever they change.
  * </ul>
  *
  * <p>Uses the global {@code GradientCollector}: one trainer per JVM, on one thread.
@@ -67,6 +68,7 @@ public final class PolicyTrainer implements AutoCloseable {
     private final AdamW optimizer;
     private final MixedPrecision mixed; // null in FP32
     private CausalLm reference;
+    private final CausalLm referenceHalf; // FP16 copy of the reference for its forward pass, or null in FP32
     private GrpoConfig config;
 
     public PolicyTrainer(CausalLm model, GrpoConfig config) {
@@ -93,6 +95,7 @@ public final class PolicyTrainer implements AutoCloseable {
                 config.adamBeta2(),
                 config.adamEps());
         this.reference = copyOf(model);
+        this.referenceHalf = mixed == null ? null : MixedPrecision.halfCopy(reference);
     }
 
     /** The model forward and backward passes run on: the FP32 model, or its FP16 compute copy. */
@@ -232,7 +235,14 @@ public final class PolicyTrainer implements AutoCloseable {
         try (NDManager m = model.manager().newSubManager()) {
             NDArray refLogProbs = null; // (B', S - 1), B' = padded rows
             if (config.beta() > 0) {
-                refLogProbs = TokenLogProbs.compute(reference, m, prompts, responses, null, rows, bucket)
+                refLogProbs = TokenLogProbs.compute(
+                                referenceHalf == null ? reference : referenceHalf,
+                                m,
+                                prompts,
+                                responses,
+                                null,
+                                rows,
+                                bucket)
                         .logProbs();
             }
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
@@ -357,6 +367,9 @@ public final class PolicyTrainer implements AutoCloseable {
                 target.muli((float) (1 - alpha)).addi(theta);
             }
         }
+        if (referenceHalf != null) {
+            MixedPrecision.copyWeights(reference, referenceHalf);
+        }
     }
 
     /**
@@ -390,6 +403,9 @@ public final class PolicyTrainer implements AutoCloseable {
         HfCheckpoint.loadWeightsInto(model, dir);
         try (NDManager tmp = NDManager.newBaseManager(Device.cpu())) {
             reference.loadHf(Safetensors.read(dir.resolve(REFERENCE_FILE), tmp));
+            if (referenceHalf != null) {
+                MixedPrecision.copyWeights(reference, referenceHalf);
+            }
             JsonNode state = JsonMapper.builder().build().readTree(Files.readString(dir.resolve(STATE_FILE)));
             optimizer.restore(
                     Safetensors.read(dir.resolve(OPTIMIZER_FILE), tmp),
@@ -413,5 +429,8 @@ public final class PolicyTrainer implements AutoCloseable {
         }
         optimizer.close();
         reference.close();
+        if (referenceHalf != null) {
+            referenceHalf.close();
+        }
     }
 }

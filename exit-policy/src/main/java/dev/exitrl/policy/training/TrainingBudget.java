@@ -17,7 +17,8 @@ import java.util.Map;
  *   <li>optimizer: AdamW's two FP32 moments 8 P, plus its transient: two temporaries the size of the largest
  *       parameter (see {@link AdamW});
  *   <li>reference: the reference policy's FP32 weights 4 P and tables (only when beta > 0);
- *   <li>fp16_copy: FP16 weights and FP16 gradients of the compute copy, 4 P (FP16 only);
+ *   <li>fp16_copy: FP16 weights and FP16 gradients of the compute copy, 4 P, and the reference's FP16 copy, 2 P
+ *       when beta > 0 (FP16 only);
  *   <li>activations: what autograd saves for backward over one micro-batch, per token and layer: 6 D (two RMSNorms:
  *       input, normalised, scaled) + (H + 2 Hkv) Dh (fused q/k/v) + 2 (H + Hkv) Dh (rotary: rotated half and result)
  *       + 2 H Dh (grouped query copy, context copy) + 5 F (SwiGLU: gate/up, sigmoid, product, hidden) + H S
@@ -54,7 +55,8 @@ public record TrainingBudget(
         long gradients = 4 * parameters;
         long optimizer = 8 * parameters + 2 * 4 * largestParameter;
         long reference = config.beta() > 0 ? 4 * parameters + tables : 0;
-        long fp16Copy = fp16 ? 4 * parameters + tables / 2 : 0;
+        long halfReference = config.beta() > 0 ? 2 * parameters + tables / 2 : 0;
+        long fp16Copy = fp16 ? 4 * parameters + tables / 2 + halfReference : 0;
         long tokens = (long) rows * s;
         long layer = 6 * d + (h + 2 * hkv) * dh + 2 * (h + hkv) * dh + 2 * h * dh + 5 * f + h * s;
         long saved = tokens * (c.numLayers() * layer + 3 * d);
