@@ -19,7 +19,10 @@ import java.util.List;
  * <p>Memory: the (B, S, V) logits and their log-softmax are made in a scope closed before returning, so only the
  * (B, S - 1) result stays attached to the caller's manager; under autograd the graph keeps what backward needs
  * (the log-softmax output), not our handles to the logits. Without that, the logits and the log-softmax stayed
- * alive until the caller's micro-batch ended, about 2 x B x S x V x 4 bytes more than backward needs.
+ * alive until the caller's micro-batch ended, about 2 x B x S x V x 4 bytes more than backward needs. The
+ * log-softmax runs over all S positions (the last one's result is dropped afterwards), so backward needs no
+ * gradient of a sliced (B, S, V) view: 3 (B, S, V) FP32 arrays at its peak (saved output, its gradient, the logits'
+ * gradient) instead of 4.
  *
  * <p>Padding ({@link #compute(CausalLm, NDManager, List, List, List, int, int)}): rows beyond the given pairs and
  * positions beyond a row's end hold the pad id with mask 0. The model is causal and rows are right-padded, so
@@ -76,7 +79,9 @@ public record TokenLogProbs(NDArray logProbs, NDArray mask, int[] lengths, int[]
         long pad = Math.max(model.config().padTokenId(), 0);
         long[] ids = new long[b * s];
         Arrays.fill(ids, pad);
-        long[] targets = new long[b * (s - 1)];
+        // Position j's target is id j + 1; the last position has none and gets the pad id (its result is dropped).
+        long[] targets = new long[b * s];
+        Arrays.fill(targets, pad);
         float[] mask = new float[b * (s - 1)];
         int[] lengths = new int[real];
         int[] starts = new int[real];
@@ -97,20 +102,22 @@ public record TokenLogProbs(NDArray logProbs, NDArray mask, int[] lengths, int[]
             }
         }
         for (int r = 0; r < b; r++) {
-            System.arraycopy(ids, r * s + 1, targets, r * (s - 1), s - 1);
+            System.arraycopy(ids, r * s + 1, targets, r * s, s - 1);
         }
         // Arrays made from Java arrays borrow the Java buffer on the CPU (closing them frees it, whatever autograd
         // still refers to), so the two that backward reads, the ids (embedding) and the targets (gather), are made
         // in the caller's manager; the forward pass gets a copy of the ids that libtorch owns.
         NDArray hostIds = manager.create(ids, new Shape(b, s)); // (B, S)
-        NDArray target = manager.create(targets, new Shape(b, s - 1, 1)); // (B, S - 1, 1)
+        NDArray target = manager.create(targets, new Shape(b, s, 1)); // (B, S, 1)
         NDArray logProbs; // (B, S - 1)
         try (NDManager scope = manager.newSubManager()) {
             NDArray input = hostIds.duplicate(); // (B, S)
             input.attach(scope); // the forward pass's arrays follow the ids' manager: this scope
             NDArray logits = model.forward(input); // (B, S, V) FLOAT32
-            NDArray shifted = logits.get(new NDIndex(":, :{}, :", s - 1)).logSoftmax(2); // (B, S - 1, V)
-            logProbs = shifted.gather(target, 2).squeeze(2); // (B, S - 1)
+            // Over all S positions, then drop the last column of the (B, S) result: slicing the (B, S, V) logits
+            // instead would cost one more (B, S, V) array in backward (the slice's gradient).
+            NDArray all = logits.logSoftmax(2).gather(target, 2).squeeze(2); // (B, S)
+            logProbs = all.get(new NDIndex(":, :{}", s - 1)); // (B, S - 1)
             logProbs.attach(manager);
         }
         return new TokenLogProbs(logProbs, manager.create(mask, new Shape(b, s - 1)), lengths, starts, mask);

@@ -25,9 +25,9 @@ import java.util.Map;
  *       (attention probabilities), plus 3 D for the final norm, all x e; plus one layer's worth again for the
  *       gradients that live while a layer's backward runs, with 3 H S for the scores, scaled and masked scores of
  *       the forward pass;
- *   <li>logits: the head over one micro-batch: log-softmax output saved for backward, and during backward its
- *       gradient, the log-softmax input gradient and the (B, S, V) gradient of the unsliced logits: 4 x B S V x 4 (FP16
- *       adds the FP16 logits, 2 B S V).
+ *   <li>logits: the head over one micro-batch: the log-softmax output saved for backward, and during backward its
+ *       gradient and the logits' gradient: 3 x B S V x 4 (FP16 adds the FP16 logits' gradient, 2 B S V; see
+ *       {@link TokenLogProbs}).
  * </ul>
  * The reference pass (no gradients) runs before the policy pass and needs less than its logits part, so it adds
  * nothing to the peak. Not counted: the allocator's cached blocks, the JVM, libtorch itself.
@@ -62,7 +62,7 @@ public record TrainingBudget(
         long saved = tokens * (c.numLayers() * layer + 3 * d);
         long backwardLayer = tokens * (layer + 3 * h * s);
         long activations = (saved + backwardLayer) * e;
-        long logits = tokens * c.vocabSize() * (4 * 4 + (fp16 ? 2 : 0));
+        long logits = tokens * c.vocabSize() * (3 * 4 + (fp16 ? 2 : 0));
         return new TrainingBudget(weights, gradients, optimizer, reference, fp16Copy, activations, logits);
     }
 

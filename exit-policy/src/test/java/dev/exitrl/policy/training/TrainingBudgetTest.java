@@ -21,8 +21,8 @@ class TrainingBudgetTest {
         assertThat(b.optimizer()).isEqualTo(8 * P + 8 * EMBED);
         assertThat(b.reference()).isEqualTo(4 * P + tables);
         assertThat(b.fp16Copy()).isZero();
-        // (B, S, V) FP32 arrays: log-softmax output and three gradients of that size during backward
-        assertThat(b.logits()).isEqualTo(4L * 8 * 128 * 64 * 4);
+        // (B, S, V) FP32 arrays: log-softmax output and two gradients of that size during backward
+        assertThat(b.logits()).isEqualTo(3L * 8 * 128 * 64 * 4);
         // per token and layer: 6D + (H + 2Hkv)Dh + 2(H + Hkv)Dh + 2H Dh + 5F + H S = 2224 at S = 128
         long layer = 6 * 64 + 8 * 16 + 2 * 6 * 16 + 2 * 4 * 16 + 5 * 176 + 4 * 128;
         assertThat(b.activations()).isEqualTo(8L * 128 * (2 * layer + 3 * 64 + layer + 3 * 4 * 128) * 4);
