@@ -155,9 +155,15 @@ public final class MixedPrecision implements AutoCloseable {
         }
     }
 
-    /** Zero-fills in place (an array holding inf cannot be zeroed arithmetically). */
-    private static void clear(NDArray array) {
-        array.set(new NDIndex(":"), 0f);
+    /**
+     * Zero-fills in place (an array holding inf cannot be zeroed arithmetically). Filling with a number makes a scalar
+     * array in the target's manager: the target is lent to a scope for the call, so that scalar dies with it.
+     */
+    private void clear(NDArray array) {
+        try (NDManager scope = manager.newSubManager()) {
+            array.tempAttach(scope);
+            array.set(new NDIndex(":"), 0f);
+        }
     }
 
     @Override

@@ -156,6 +156,36 @@ class MixedPrecisionTest {
     }
 
     @Test
+    void fp16StepsLeaveNoArraysBehind(@TempDir Path dir) throws Exception {
+        try (Policy policy = TinyPolicies.create(dir, "abc", 3);
+                PolicyTrainer trainer = new PolicyTrainer(
+                        policy.model(), GrpoConfig.defaults(1e-3).withFp16(256, 4))) {
+            List<List<TrainingSample>> groups = CheckpointResumeTest.groups(policy, 1);
+            trainer.grpoStep(groups); // lazily created arrays (FP16 gradients) appear on the first step
+            forceOverflow(trainer, groups);
+            int before = NativeMemoryTest.liveArrays().size();
+            for (int i = 0; i < 12; i++) { // GRPO, Dr. GRPO, reference update; the scale grows every 4 steps
+                trainer.grpoStep(groups);
+                trainer.grpoStep(groups, 8);
+                trainer.updateReference(0.5);
+            }
+            // an overflow: the skipped-step path (gradient buffers cleared) must not leave arrays behind either
+            forceOverflow(trainer, groups);
+            assertThat(trainer.step()).isEqualTo(25);
+            assertThat(NativeMemoryTest.liveArrays()).hasSize(before);
+        }
+    }
+
+    /** Raises the loss scale to 2^40 (a restored scaler state) and takes a step: it overflows. */
+    private static void forceOverflow(PolicyTrainer trainer, List<List<TrainingSample>> groups) {
+        double scale = trainer.mixedPrecision().scale();
+        trainer.mixedPrecision().restore(Math.pow(2, 40), 0);
+        StepStats s = trainer.grpoStep(groups);
+        assertThat(s.skipped()).isTrue();
+        trainer.mixedPrecision().restore(scale, 0);
+    }
+
+    @Test
     void checkpointKeepsMasterWeightsAndScalerState(@TempDir Path dir) throws Exception {
         Path ckpt = dir.resolve("ckpt");
         GrpoConfig config = GrpoConfig.defaults(1e-2).withBeta(0.05).withFp16(16, 2);
