@@ -38,11 +38,6 @@ public final class Bench {
         return ModelConfig.parse(JsonMapper.builder().build().readTree(Files.readString(file)));
     }
 
-    /** Kept for TrainingBench until the #15 merge; use {@link ModelConfig#withAtLeastPositions}. */
-    static ModelConfig withPositions(ModelConfig c, int needed) {
-        return c.withAtLeastPositions(needed);
-    }
-
     /** Random prompts of exactly {@code length} ids, avoiding EOS so no row stops early. */
     static List<long[]> randomPrompts(ModelConfig config, int batch, int length, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -140,11 +135,6 @@ public final class Bench {
             result.put("ops_per_layer_per_decode_step", ops[1]);
             return result;
         }
-    }
-
-    /** Peak resident set of this process (VmHWM), or -1 where /proc is missing. */
-    static double peakRssMb() {
-        return ProcessMemory.peakRssMb();
     }
 
     /**

@@ -29,7 +29,7 @@ public final class PolicyCli {
           bench --config CONFIG_JSON [--device auto|cpu|gpu] [--dtype fp32|fp16] [--batch B] [--prompt-len P]
                 [--new-tokens N] [--mode cache|recompute|both] [--seed S]
           bench-train --config CONFIG_JSON [--device auto|cpu|gpu] [--batch B] [--seq-len T] [--micro-batch M]
-                [--steps K] [--seed S]
+                [--steps K] [--bucket N] [--precision fp32|fp16] [--seed S]
         """;
 
     private PolicyCli() {}

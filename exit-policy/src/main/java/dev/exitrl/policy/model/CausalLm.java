@@ -41,6 +41,7 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
     private final Parameter lmHead; // (V, D) or null when tied to embed
     private final Rope rope;
     private final ForwardState.Constants constants;
+    private final NDArray upcast; // (1) FP32 zero: adding it casts FP16 logits to FP32 inside the autograd graph
 
     private CausalLm(ModelConfig config, Device device, DataType dtype) {
         if (dtype != DataType.FLOAT32 && dtype != DataType.FLOAT16) {
@@ -67,6 +68,7 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
         this.constants = new ForwardState.Constants(
                 manager.create((float) config.rmsNormEps()).toType(dtype, false),
                 manager.create((float) (1.0 / Math.sqrt(config.headDim()))).toType(dtype, false));
+        this.upcast = manager.zeros(new Shape(1), DataType.FLOAT32);
     }
 
     /** A model with Hugging Face weights (FLOAT32 arrays keyed by HF tensor names). */
@@ -158,7 +160,9 @@ public final class CausalLm extends AbstractBlock implements AutoCloseable {
         }
         NDArray h = norm.apply(x, constants.eps()); // (B, S', D)
         NDArray logits = Linear.linear(h, outputWeight().getArray()).head(); // (B, S', V)
-        return dtype == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
+        // Not toType: DJL 0.36's toType leaves the autograd graph, so FP16 training would get no gradients. Adding
+        // an FP32 zero promotes FP16 to FP32 exactly and stays differentiable.
+        return dtype == DataType.FLOAT32 ? logits : logits.add(upcast);
     }
 
     /** Full forward pass of right-padded sequences (positions 0..S-1, causal mask): (B, S, V) FLOAT32 logits. */

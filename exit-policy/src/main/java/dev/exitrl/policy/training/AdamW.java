@@ -16,10 +16,17 @@ import java.util.Map;
  * <p>Decoupled weight decay {@code p -= lr * wd * p} applies to matrices only: norm weights and biases are not
  * decayed (the usual practice for transformers; the GRPO paper does not say). The first and second moments live
  * in the optimizer's own manager on the model's device and are saved with checkpoints.
+ *
+ * <p>Gradients are the parameters' own autograd gradients, or, for FP16 mixed precision, FP32 arrays the caller
+ * owns (the unscaled gradients of the FP16 compute copy, see {@link MixedPrecision}).
+ *
+ * <p>Memory: each update holds at most two temporaries of one parameter's size at a time (each is closed as soon
+ * as it is used), so the transient cost is 2 x the largest parameter (the embedding), not one array per op.
  */
 public final class AdamW implements AutoCloseable {
 
     private final Map<String, Parameter> parameters;
+    private final Map<String, NDArray> gradients; // FP32 gradients by name, or null: the parameters' own
     private final NDManager manager;
     private final Map<String, NDArray> firstMoment = new LinkedHashMap<>();
     private final Map<String, NDArray> secondMoment = new LinkedHashMap<>();
@@ -29,7 +36,22 @@ public final class AdamW implements AutoCloseable {
     private long step;
 
     public AdamW(Map<String, Parameter> parameters, NDManager parent, double beta1, double beta2, double eps) {
+        this(parameters, null, parent, beta1, beta2, eps);
+    }
+
+    /**
+     * An optimizer that reads the gradient of parameter {@code name} from {@code gradients.get(name)} (same shape,
+     * FP32) instead of the parameter's autograd gradient; null means the autograd gradients.
+     */
+    public AdamW(
+            Map<String, Parameter> parameters,
+            Map<String, NDArray> gradients,
+            NDManager parent,
+            double beta1,
+            double beta2,
+            double eps) {
         this.parameters = parameters;
+        this.gradients = gradients;
         this.manager = parent.newSubManager();
         this.beta1 = beta1;
         this.beta2 = beta2;
@@ -53,13 +75,14 @@ public final class AdamW implements AutoCloseable {
     public double update(double learningRate, double weightDecay, double maxGradNorm) {
         try (NDManager tmp = manager.newSubManager()) {
             NDArray squares = tmp.zeros(new Shape(), DataType.FLOAT32); // () sum of squared gradients
-            for (Parameter parameter : parameters.values()) {
+            for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
                 // One sub-manager per parameter: temporaries of a large model must not pile up until the end of the
-                // step.
+                // step. Results of ops land in their input's manager, so each temporary is attached here explicitly.
                 try (NDManager each = tmp.newSubManager()) {
-                    NDArray g = parameter.getArray().getGradient();
-                    g.attach(each);
-                    squares.addi(g.square().sum());
+                    NDArray g = gradient(e.getKey(), e.getValue(), each);
+                    NDArray square = g.square(); // shape of p
+                    square.attach(each);
+                    squares.addi(square.sum());
                 }
             }
             double norm = Math.sqrt(squares.getFloat());
@@ -73,21 +96,34 @@ public final class AdamW implements AutoCloseable {
                 try (NDManager each = tmp.newSubManager()) {
                     String name = e.getKey();
                     NDArray p = e.getValue().getArray();
-                    NDArray g = p.getGradient(); // shape of p
-                    g.attach(each);
-                    NDArray gs = scale == 1.0 ? g : g.mul((float) scale);
-                    firstMoment.get(name).muli((float) beta1).addi(gs.mul((float) (1 - beta1)));
-                    secondMoment.get(name).muli((float) beta2).addi(gs.square().muli((float) (1 - beta2)));
+                    NDArray g = gradient(name, e.getValue(), each); // shape of p
+                    if (scale != 1.0) {
+                        g.muli((float) scale); // in place: the gradient is zeroed below anyway
+                    }
+                    NDArray m = firstMoment.get(name);
+                    NDArray v = secondMoment.get(name);
+                    try (NDArray part = g.mul((float) (1 - beta1))) {
+                        m.muli((float) beta1).addi(part);
+                    }
+                    try (NDArray part = g.square().muli((float) (1 - beta2))) {
+                        v.muli((float) beta2).addi(part);
+                    }
                     if (weightDecay > 0 && decays(name)) {
                         p.muli((float) (1 - learningRate * weightDecay));
                     }
-                    // Results of ops on the moments would land in the optimizer's manager: hand them to this one.
-                    NDArray secondHat = secondMoment.get(name).div((float) bias2); // shape of p
+                    // Ops on the moments put their results in the optimizer's manager: attach each to this scope and
+                    // close it once used, so at most two parameter-sized temporaries exist at a time.
+                    NDArray secondHat = v.div((float) bias2); // shape of p
                     secondHat.attach(each);
-                    NDArray denom = secondHat.sqrt().addi((float) eps); // shape of p
-                    NDArray update = firstMoment.get(name).div(denom); // shape of p
+                    NDArray denom = secondHat.sqrt(); // shape of p
+                    denom.attach(each);
+                    secondHat.close();
+                    denom.addi((float) eps);
+                    NDArray update = m.div(denom); // shape of p
                     update.attach(each);
+                    denom.close();
                     p.subi(update.muli(stepSize));
+                    update.close();
                     g.subi(g); // zero the accumulated gradient in place
                 }
             }
@@ -98,15 +134,26 @@ public final class AdamW implements AutoCloseable {
     /** Zeroes gradients without updating (e.g. after a skipped step). */
     public void zeroGradients() {
         try (NDManager tmp = manager.newSubManager()) {
-            for (Parameter parameter : parameters.values()) {
-                NDArray p = parameter.getArray();
-                if (p.hasGradient()) {
-                    NDArray g = p.getGradient();
-                    g.attach(tmp);
+            for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+                if (gradients != null || e.getValue().getArray().hasGradient()) {
+                    NDArray g = gradient(e.getKey(), e.getValue(), tmp);
                     g.subi(g);
                 }
             }
         }
+    }
+
+    /**
+     * The gradient of one parameter. An autograd gradient handle is attached to {@code scope} (each call makes a new
+     * handle, which must not outlive the scope); a caller-owned gradient stays where it is.
+     */
+    private NDArray gradient(String name, Parameter parameter, NDManager scope) {
+        if (gradients != null) {
+            return gradients.get(name);
+        }
+        NDArray g = parameter.getArray().getGradient();
+        g.attach(scope);
+        return g;
     }
 
     static boolean decays(String name) {

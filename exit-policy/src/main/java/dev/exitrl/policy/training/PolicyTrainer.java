@@ -3,6 +3,8 @@ package dev.exitrl.policy.training;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -45,6 +47,12 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>AdamW does not decay norm weights and biases; gradients are clipped to a global norm (not in the paper).
  *   <li>The reference policy starts as a copy of the initial weights; {@link #updateReference} applies
  *       {@code ref = alpha * theta + (1 - alpha) * ref} when the caller's schedule (every M steps) says so.
+ *   <li>Fixed micro-batch shapes (not in the paper; for the device allocator): every micro-batch of a step has
+ *       {@code min(microBatchSize, rollouts)} rows (padding rows weigh 0) and its length is rounded up by
+ *       {@link TokenLogProbs#bucketLength} ({@link GrpoConfig#sequenceBucket}); padded positions are masked out.
+ *   <li>{@link GrpoConfig.Precision#FP16}: mixed precision with dynamic loss scaling ({@link MixedPrecision}); a step
+ *       whose gradients overflow is skipped ({@link StepStats#skipped}). The reference policy's weights stay FP32
+ *       (Polyak updates, checkpoints); its forward pass runs on an FP16 copy refreshed whenever they change.
  * </ul>
  *
  * <p>Uses the global {@code GradientCollector}: one trainer per JVM, on one thread.
@@ -58,7 +66,9 @@ public final class PolicyTrainer implements AutoCloseable {
     private final CausalLm model;
     private final Map<String, Parameter> parameters;
     private final AdamW optimizer;
+    private final MixedPrecision mixed; // null in FP32
     private CausalLm reference;
+    private final CausalLm referenceHalf; // FP16 copy of the reference for its forward pass, or null in FP32
     private GrpoConfig config;
 
     public PolicyTrainer(CausalLm model, GrpoConfig config) {
@@ -68,12 +78,34 @@ public final class PolicyTrainer implements AutoCloseable {
         this.model = model;
         this.config = config;
         this.parameters = model.namedParameters();
-        for (Parameter p : parameters.values()) {
-            p.getArray().setRequiresGradient(true);
+        if (config.precision() == GrpoConfig.Precision.FP16) {
+            // The master weights get no autograd gradients: backward runs on the FP16 copy.
+            this.mixed = new MixedPrecision(model, config.initialLossScale(), config.lossScaleGrowthInterval());
+        } else {
+            this.mixed = null;
+            for (Parameter p : parameters.values()) {
+                p.getArray().setRequiresGradient(true);
+            }
         }
-        this.optimizer =
-                new AdamW(parameters, model.manager(), config.adamBeta1(), config.adamBeta2(), config.adamEps());
+        this.optimizer = new AdamW(
+                parameters,
+                mixed == null ? null : mixed.gradients(),
+                model.manager(),
+                config.adamBeta1(),
+                config.adamBeta2(),
+                config.adamEps());
         this.reference = copyOf(model);
+        this.referenceHalf = mixed == null ? null : MixedPrecision.halfCopy(reference);
+    }
+
+    /** The model forward and backward passes run on: the FP32 model, or its FP16 compute copy. */
+    private CausalLm computeModel() {
+        return mixed == null ? model : mixed.compute();
+    }
+
+    /** The loss-scaling state in FP16 mode, else null. */
+    public MixedPrecision mixedPrecision() {
+        return mixed;
     }
 
     private static CausalLm copyOf(CausalLm source) {
@@ -94,8 +126,12 @@ public final class PolicyTrainer implements AutoCloseable {
         return config;
     }
 
-    /** Changes the settings of later steps (optimizer moments are kept). */
+    /** Changes the settings of later steps (optimizer moments are kept; the precision is fixed at construction). */
     public void setConfig(GrpoConfig newConfig) {
+        if (newConfig.precision() != config.precision()) {
+            throw new IllegalArgumentException("precision is fixed when the trainer is made: " + config.precision()
+                    + " -> " + newConfig.precision());
+        }
         this.config = newConfig;
     }
 
@@ -136,26 +172,55 @@ public final class PolicyTrainer implements AutoCloseable {
         double klSum = 0;
         double clipped = 0;
         long tokens = 0;
+        int rows = Math.min(config.microBatchSize(), flat.size());
         for (int start = 0; start < flat.size(); start += config.microBatchSize()) {
             int end = Math.min(flat.size(), start + config.microBatchSize());
-            double[] out = grpoMicroBatch(flat.subList(start, end), weights.subList(start, end));
+            double[] out = grpoMicroBatch(flat.subList(start, end), weights.subList(start, end), rows);
             loss += out[0];
             klSum += out[1];
             clipped += out[2];
             tokens += (long) out[3];
         }
-        double norm = optimizer.update(config.learningRate(), config.weightDecay(), config.maxGradNorm());
+        double scaleUsed = mixed == null ? 1 : mixed.scale();
+        double norm = update();
         return new StepStats(
                 loss,
                 tokens == 0 ? 0 : klSum / tokens,
                 tokens == 0 ? 0 : clipped / tokens,
                 norm,
                 tokens,
-                optimizer.step());
+                optimizer.step(),
+                Double.isNaN(norm),
+                scaleUsed);
+    }
+
+    /**
+     * The optimizer step after all micro-batches: returns the gradient norm, or NaN when FP16 gradients overflowed
+     * and the step was skipped (weights, moments and step count unchanged; the loss scale halves).
+     */
+    private double update() {
+        if (mixed != null && !mixed.finishStep()) {
+            return Double.NaN;
+        }
+        double norm = optimizer.update(config.learningRate(), config.weightDecay(), config.maxGradNorm());
+        if (mixed != null) {
+            mixed.refresh();
+        }
+        return norm;
+    }
+
+    /** Backward of {@code loss}, multiplied by the loss scale in FP16 mode; gradients then go to the FP32 buffers. */
+    private void backward(GradientCollector collector, NDArray loss) {
+        if (mixed == null) {
+            collector.backward(loss);
+            return;
+        }
+        collector.backward(loss.mul((float) mixed.scale()));
+        mixed.accumulate();
     }
 
     /** Forward + backward of one micro-batch; returns {loss part, KL sum, clipped count, policy tokens}. */
-    private double[] grpoMicroBatch(List<TrainingSample> rollouts, List<Double> tokenWeights) {
+    private double[] grpoMicroBatch(List<TrainingSample> rollouts, List<Double> tokenWeights, int rows) {
         int b = rollouts.size();
         List<long[]> prompts = new ArrayList<>(b);
         List<long[]> responses = new ArrayList<>(b);
@@ -166,21 +231,34 @@ public final class PolicyTrainer implements AutoCloseable {
             masks.add(r.policyMask());
         }
         boolean anyMask = masks.stream().anyMatch(m -> m != null);
+        int bucket = config.sequenceBucket();
         try (NDManager m = model.manager().newSubManager()) {
-            NDArray refLogProbs = null; // (B, S - 1)
+            NDArray refLogProbs = null; // (B', S - 1), B' = padded rows
             if (config.beta() > 0) {
-                refLogProbs = TokenLogProbs.compute(reference, m, prompts, responses, null)
+                refLogProbs = TokenLogProbs.compute(
+                                referenceHalf == null ? reference : referenceHalf,
+                                m,
+                                prompts,
+                                responses,
+                                null,
+                                rows,
+                                bucket)
                         .logProbs();
             }
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                TokenLogProbs current =
-                        TokenLogProbs.compute(model, m, prompts, responses, anyMask ? fill(masks, responses) : null);
-                NDArray logProbs = current.logProbs(); // (B, S - 1)
+                TokenLogProbs current = TokenLogProbs.compute(
+                        computeModel(), m, prompts, responses, anyMask ? fill(masks, responses) : null, rows, bucket);
+                NDArray logProbs = current.logProbs(); // (B', S - 1)
+                int padded = (int) logProbs.getShape().get(0);
                 long width = logProbs.getShape().get(1);
-                float[] behaviour = new float[(int) (b * width)];
-                float[] weight = new float[(int) (b * width)];
-                float[] advantage = new float[b];
-                float[] maskHost = current.mask().toFloatArray();
+                float[] behaviour = new float[(int) (padded * width)];
+                float[] weight = new float[(int) (padded * width)];
+                float[] advantage = new float[padded];
+                float[] maskHost = current.hostMask();
+                double tokenCount = 0;
+                for (float v : maskHost) {
+                    tokenCount += v;
+                }
                 for (int r = 0; r < b; r++) {
                     TrainingSample ro = rollouts.get(r);
                     advantage[r] = (float) ro.advantage();
@@ -191,9 +269,9 @@ public final class PolicyTrainer implements AutoCloseable {
                         weight[at] = (float) (maskHost[at] * tokenWeights.get(r));
                     }
                 }
-                NDArray old = m.create(behaviour, new Shape(b, width)); // (B, S - 1)
-                NDArray w = m.create(weight, new Shape(b, width)); // (B, S - 1)
-                NDArray adv = m.create(advantage, new Shape(b, 1)); // (B, 1)
+                NDArray old = m.create(behaviour, new Shape(padded, width)); // (B', S - 1)
+                NDArray w = m.create(weight, new Shape(padded, width)); // (B', S - 1)
+                NDArray adv = m.create(advantage, new Shape(padded, 1)); // (B', 1)
                 NDArray ratio = logProbs.sub(old).exp(); // (B, S - 1)
                 float lo = (float) (1 - config.clipEpsilon());
                 float hi = (float) (1 + config.clipEpsilon());
@@ -205,17 +283,19 @@ public final class PolicyTrainer implements AutoCloseable {
                     objective = objective.sub(kl.mul((float) config.beta()));
                 }
                 NDArray loss = objective.mul(w).sum().neg(); // ()
-                collector.backward(loss);
-                NDArray policyMask = current.mask(); // (B, S - 1)
-                double clippedCount = ratio.lt(lo)
+                backward(collector, loss);
+                NDArray policyMask = current.mask(); // (B', S - 1)
+                NDArray clippedCount = ratio.lt(lo)
                         .logicalOr(ratio.gt(hi))
                         .toType(DataType.FLOAT32, false)
                         .mul(policyMask)
-                        .sum()
-                        .getFloat();
-                double klSum = kl == null ? 0 : kl.mul(policyMask).sum().getFloat();
-                double tokenCount = policyMask.sum().getFloat();
-                return new double[] {loss.getFloat(), klSum, clippedCount, tokenCount};
+                        .sum(); // ()
+                NDArray klSum =
+                        kl == null ? loss.zerosLike() : kl.mul(policyMask).sum(); // ()
+                // One host copy for the three statistics.
+                float[] host =
+                        NDArrays.stack(new NDList(loss, klSum, clippedCount)).toFloatArray();
+                return new double[] {host[0], host[1], host[2], tokenCount};
             }
         }
     }
@@ -249,20 +329,28 @@ public final class PolicyTrainer implements AutoCloseable {
             total += t.length;
         }
         double loss = 0;
+        int rows = Math.min(config.microBatchSize(), prompts.size());
         for (int start = 0; start < prompts.size(); start += config.microBatchSize()) {
             int end = Math.min(prompts.size(), start + config.microBatchSize());
             try (NDManager m = model.manager().newSubManager();
                     GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                TokenLogProbs lp =
-                        TokenLogProbs.compute(model, m, prompts.subList(start, end), targets.subList(start, end), null);
+                TokenLogProbs lp = TokenLogProbs.compute(
+                        computeModel(),
+                        m,
+                        prompts.subList(start, end),
+                        targets.subList(start, end),
+                        null,
+                        rows,
+                        config.sequenceBucket());
                 NDArray part =
                         lp.logProbs().mul(lp.mask()).sum().div((float) total).neg(); // ()
-                collector.backward(part);
+                backward(collector, part);
                 loss += part.getFloat();
             }
         }
-        double norm = optimizer.update(config.learningRate(), config.weightDecay(), config.maxGradNorm());
-        return new StepStats(loss, 0, 0, norm, total, optimizer.step());
+        double scaleUsed = mixed == null ? 1 : mixed.scale();
+        double norm = update();
+        return new StepStats(loss, 0, 0, norm, total, optimizer.step(), Double.isNaN(norm), scaleUsed);
     }
 
     /** {@code ref = alpha * theta + (1 - alpha) * ref} for every weight; alpha = 1 copies the policy. */
@@ -278,6 +366,9 @@ public final class PolicyTrainer implements AutoCloseable {
                 NDArray target = ref.get(e.getKey()).getArray();
                 target.muli((float) (1 - alpha)).addi(theta);
             }
+        }
+        if (referenceHalf != null) {
+            MixedPrecision.copyWeights(reference, referenceHalf);
         }
     }
 
@@ -296,7 +387,10 @@ public final class PolicyTrainer implements AutoCloseable {
         }
         Safetensors.write(
                 dir.resolve(OPTIMIZER_FILE), optimizer.state(), Map.of("step", Long.toString(optimizer.step())));
-        Files.writeString(dir.resolve(STATE_FILE), "{\"step\": " + optimizer.step() + "}\n");
+        String scaler = mixed == null
+                ? ""
+                : ", \"loss_scale\": " + mixed.scale() + ", \"loss_scale_good_steps\": " + mixed.goodSteps();
+        Files.writeString(dir.resolve(STATE_FILE), "{\"step\": " + optimizer.step() + scaler + "}\n");
     }
 
     /** Restores weights, reference, optimizer moments and step from a checkpoint written by {@link #save}. */
@@ -309,16 +403,34 @@ public final class PolicyTrainer implements AutoCloseable {
         HfCheckpoint.loadWeightsInto(model, dir);
         try (NDManager tmp = NDManager.newBaseManager(Device.cpu())) {
             reference.loadHf(Safetensors.read(dir.resolve(REFERENCE_FILE), tmp));
+            if (referenceHalf != null) {
+                MixedPrecision.copyWeights(reference, referenceHalf);
+            }
             JsonNode state = JsonMapper.builder().build().readTree(Files.readString(dir.resolve(STATE_FILE)));
             optimizer.restore(
                     Safetensors.read(dir.resolve(OPTIMIZER_FILE), tmp),
                     state.path("step").asLong());
+            if (mixed != null) {
+                // A checkpoint written in FP32 has no scaler state: start from the configured scale.
+                if (state.has("loss_scale")) {
+                    mixed.restore(
+                            state.path("loss_scale").asDouble(),
+                            state.path("loss_scale_good_steps").asInt(0));
+                }
+                mixed.refresh();
+            }
         }
     }
 
     @Override
     public void close() {
+        if (mixed != null) {
+            mixed.close();
+        }
         optimizer.close();
         reference.close();
+        if (referenceHalf != null) {
+            referenceHalf.close();
+        }
     }
 }

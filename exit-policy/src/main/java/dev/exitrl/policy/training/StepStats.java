@@ -9,5 +9,21 @@ package dev.exitrl.policy.training;
  * @param gradNorm global gradient norm before clipping
  * @param tokens policy tokens in the step
  * @param step optimizer steps taken so far
+ * @param skipped FP16 only: the gradients overflowed, so no update was made (gradNorm is NaN, step unchanged)
+ * @param lossScale the loss scale this step's backward used (1 in FP32)
  */
-public record StepStats(double loss, double meanKl, double clipFraction, double gradNorm, long tokens, long step) {}
+public record StepStats(
+        double loss,
+        double meanKl,
+        double clipFraction,
+        double gradNorm,
+        long tokens,
+        long step,
+        boolean skipped,
+        double lossScale) {
+
+    /** An FP32 step. */
+    public StepStats(double loss, double meanKl, double clipFraction, double gradNorm, long tokens, long step) {
+        this(loss, meanKl, clipFraction, gradNorm, tokens, step, false, 1);
+    }
+}

@@ -63,7 +63,7 @@ class PolicyBenchmarkTest {
             System.out.printf(
                     "| GRPO train (fwd + bwd + AdamW), batch %d x %d tokens | %.0f tokens/s |%n",
                     trainBatch, seqLen, trainTps);
-            System.out.printf("| peak RSS | %.0f MB |%n%n", Bench.peakRssMb());
+            System.out.printf("| peak RSS | %.0f MB |%n%n", ProcessMemory.peakRssMb());
             assertThat(cachedTps).as("KV cache vs full recompute").isGreaterThan(3 * recomputeTps);
         }
     }
