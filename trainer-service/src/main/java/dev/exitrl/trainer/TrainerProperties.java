@@ -28,6 +28,9 @@ import org.springframework.validation.annotation.Validated;
  * @param microBatchSize rollouts per forward/backward pass (gradients accumulate across micro-batches)
  * @param weightDecay AdamW decoupled weight decay of GRPO steps
  * @param maxGradNorm global gradient-norm clip of GRPO and warm-start steps (0 = off)
+ * @param precision {@code fp32}, or {@code fp16} mixed precision (FP16 forward and backward on a half copy of the
+ *     weights, FP32 master weights and AdamW state, dynamic loss scaling that skips overflowing steps); for GPUs: on
+ *     a CPU FP16 arithmetic is emulated and slow
  * @param warmStart the supervised warm-start of version 0
  */
 @Validated
@@ -50,6 +53,7 @@ public record TrainerProperties(
         double weightDecay,
 
         @DecimalMin("0.0") @DefaultValue("1.0") double maxGradNorm,
+        @Pattern(regexp = "fp32|fp16") @DefaultValue("fp32") String precision,
         @Valid @NotNull @DefaultValue WarmStart warmStart) {
 
     /**

@@ -29,6 +29,7 @@ public final class TestSupport {
                 8,
                 0.0,
                 1.0,
+                "fp32",
                 warmStart);
     }
 

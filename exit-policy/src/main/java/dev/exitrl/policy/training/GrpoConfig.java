@@ -118,6 +118,24 @@ public record GrpoConfig(
         return new GrpoConfig(learningRate, 0.2, 0.001, 0.0, 1.0, 8, 0.9, 0.999, 1e-8);
     }
 
+    /** The objective's settings changed (learning rate, clip, KL weight); optimiser, precision and shapes kept. */
+    public GrpoConfig withObjective(double newLearningRate, double newClipEpsilon, double newBeta) {
+        return new GrpoConfig(
+                newLearningRate,
+                newClipEpsilon,
+                newBeta,
+                weightDecay,
+                maxGradNorm,
+                microBatchSize,
+                adamBeta1,
+                adamBeta2,
+                adamEps,
+                precision,
+                initialLossScale,
+                lossScaleGrowthInterval,
+                sequenceBucket);
+    }
+
     public GrpoConfig withBeta(double newBeta) {
         return new GrpoConfig(
                 learningRate,

@@ -66,15 +66,16 @@ public final class BatchTrainer {
     /** GRPO settings of an experiment: its learning rate, clip and KL weight with the trainer's optimiser settings. */
     public static GrpoConfig grpoConfig(ExperimentConfig config, TrainerProperties properties) {
         return new GrpoConfig(
-                config.learningRate(),
-                config.clipEpsilon(),
-                config.klBeta(),
-                properties.weightDecay(),
-                properties.maxGradNorm(),
-                properties.microBatchSize(),
-                0.9,
-                0.999,
-                1e-8);
+                        config.learningRate(),
+                        config.clipEpsilon(),
+                        config.klBeta(),
+                        properties.weightDecay(),
+                        properties.maxGradNorm(),
+                        properties.microBatchSize(),
+                        0.9,
+                        0.999,
+                        1e-8)
+                .withPrecision(GrpoConfig.Precision.parse(properties.precision()));
     }
 
     /** Trains on {@code groups}; {@code version} is the policy version this update produces (>= 1). */
@@ -136,16 +137,7 @@ public final class BatchTrainer {
     }
 
     private static GrpoConfig grpoConfig(ExperimentConfig config, GrpoConfig current) {
-        return new GrpoConfig(
-                config.learningRate(),
-                config.clipEpsilon(),
-                config.klBeta(),
-                current.weightDecay(),
-                current.maxGradNorm(),
-                current.microBatchSize(),
-                current.adamBeta1(),
-                current.adamBeta2(),
-                current.adamEps());
+        return current.withObjective(config.learningRate(), config.clipEpsilon(), config.klBeta());
     }
 
     /**

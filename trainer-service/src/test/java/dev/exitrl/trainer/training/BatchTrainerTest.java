@@ -14,10 +14,12 @@ import dev.exitrl.policy.model.ModelConfig;
 import dev.exitrl.policy.sampling.Generation;
 import dev.exitrl.policy.sampling.SamplingParams;
 import dev.exitrl.policy.tokenizer.CharVocabulary;
+import dev.exitrl.policy.training.GrpoConfig;
 import dev.exitrl.policy.training.PolicyTrainer;
 import dev.exitrl.taskapi.ClaimedGroup;
 import dev.exitrl.taskapi.RolloutRecord;
 import dev.exitrl.trainer.TestSupport;
+import dev.exitrl.trainer.TrainerProperties;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -184,6 +186,41 @@ class BatchTrainerTest {
         assertThat(r.referenceUpdated()).isFalse();
         assertThat(r.zeroVarianceGroups()).isEqualTo(1);
         assertThat(trainer.step()).isEqualTo(stepBefore);
+    }
+
+    @Test
+    void fp16TrainerKeepsMixedPrecisionAcrossBatches() {
+        TrainerProperties fp16 = withPrecision(TestSupport.properties(dir), "fp16");
+        try (PolicyTrainer half =
+                new PolicyTrainer(policy.model(), BatchTrainer.grpoConfig(config(100, false, 1.0), fp16))) {
+            assertThat(half.config().precision()).isEqualTo(GrpoConfig.Precision.FP16);
+            BatchTrainer halfBatches = new BatchTrainer(policy, half);
+            ClaimedGroup g = sampled("a:1+2", new double[] {1.0, 0.0, 0.5, 0.0}, NONE, 0, StepKind.SOLVE);
+            for (int v = 1; v <= 2; v++) {
+                BatchResult r = halfBatches.train(config(100, false, 1.0), List.of(g), v);
+                assertThat(r.trained()).isTrue();
+            }
+            // The experiment's objective settings replace the trainer's; precision and shapes stay.
+            assertThat(half.config().precision()).isEqualTo(GrpoConfig.Precision.FP16);
+            assertThat(half.config().learningRate()).isEqualTo(0.01);
+        }
+    }
+
+    private static TrainerProperties withPrecision(TrainerProperties p, String precision) {
+        return new TrainerProperties(
+                p.taskServiceUrl(),
+                p.checkpointDir(),
+                p.device(),
+                p.publicUrl(),
+                p.keepCheckpoints(),
+                p.pollInterval(),
+                p.loopEnabled(),
+                p.claimSeconds(),
+                p.microBatchSize(),
+                p.weightDecay(),
+                p.maxGradNorm(),
+                precision,
+                p.warmStart());
     }
 
     private boolean referenceEqualsPolicy() {
