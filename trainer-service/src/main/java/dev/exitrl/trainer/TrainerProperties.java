@@ -1,5 +1,6 @@
 package dev.exitrl.trainer;
 
+import dev.exitrl.policy.training.GrpoConfig;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -55,6 +56,16 @@ public record TrainerProperties(
         @DecimalMin("0.0") @DefaultValue("1.0") double maxGradNorm,
         @Pattern(regexp = "fp32|fp16") @DefaultValue("fp32") String precision,
         @Valid @NotNull @DefaultValue WarmStart warmStart) {
+
+    /**
+     * The optimiser settings of this trainer (AdamW's betas and epsilon at their usual values, decay, clip,
+     * micro-batch size, precision) with the given objective settings.
+     */
+    public GrpoConfig grpo(double learningRate, double clipEpsilon, double beta) {
+        return new GrpoConfig(
+                        learningRate, clipEpsilon, beta, weightDecay, maxGradNorm, microBatchSize, 0.9, 0.999, 1e-8)
+                .withPrecision(GrpoConfig.Precision.parse(precision));
+    }
 
     /**
      * Supervised warm-start of a from-scratch model on the domain's demonstrations ({@code exit.trainer.warm-start.*}).

@@ -245,17 +245,7 @@ public class InitialPolicies {
 
     /** AdamW settings of the warm-start: its learning rate, the trainer's decay, clip and micro-batch size. */
     GrpoConfig optimisation(WarmStart settings) {
-        return new GrpoConfig(
-                        settings.learningRate(),
-                        0.2,
-                        0.0,
-                        properties.weightDecay(),
-                        properties.maxGradNorm(),
-                        properties.microBatchSize(),
-                        0.9,
-                        0.999,
-                        1e-8)
-                .withPrecision(GrpoConfig.Precision.parse(properties.precision()));
+        return properties.grpo(settings.learningRate(), 0.2, 0.0); // clip and KL unused by supervised steps
     }
 
     /**

@@ -65,17 +65,7 @@ public final class BatchTrainer {
 
     /** GRPO settings of an experiment: its learning rate, clip and KL weight with the trainer's optimiser settings. */
     public static GrpoConfig grpoConfig(ExperimentConfig config, TrainerProperties properties) {
-        return new GrpoConfig(
-                        config.learningRate(),
-                        config.clipEpsilon(),
-                        config.klBeta(),
-                        properties.weightDecay(),
-                        properties.maxGradNorm(),
-                        properties.microBatchSize(),
-                        0.9,
-                        0.999,
-                        1e-8)
-                .withPrecision(GrpoConfig.Precision.parse(properties.precision()));
+        return properties.grpo(config.learningRate(), config.clipEpsilon(), config.klBeta());
     }
 
     /** Trains on {@code groups}; {@code version} is the policy version this update produces (>= 1). */
