@@ -31,6 +31,8 @@ class RolloutStatusController {
             int maxNewTokens,
             double temperature,
             double topP,
+            int syncEvery,
+            int maxBatch,
             Map<UUID, Long> policyVersions) {}
 
     @Operation(summary = "This worker's configuration and the policy version it generates with per experiment")
@@ -45,6 +47,8 @@ class RolloutStatusController {
                 properties.maxNewTokens(),
                 properties.temperature(),
                 properties.topP(),
+                properties.syncEvery(),
+                properties.maxBatch(),
                 policies.versions());
     }
 }

@@ -34,6 +34,8 @@ class RolloutServiceApplicationTest {
                 .contains("\"device\":\"auto\"")
                 .contains("\"leaseBatchSize\":16")
                 .contains("\"maxNewTokens\":256")
+                .contains("\"syncEvery\":16")
+                .contains("\"maxBatch\":0")
                 .contains("\"policyVersions\":{}");
     }
 

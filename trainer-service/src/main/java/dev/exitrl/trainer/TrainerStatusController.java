@@ -24,6 +24,8 @@ class TrainerStatusController {
             String publicUrl,
             int keepCheckpoints,
             boolean loopEnabled,
+            int microBatchSize,
+            String precision,
             TrainerProperties.WarmStart warmStart) {}
 
     @Operation(summary = "This trainer's configuration")
@@ -36,6 +38,8 @@ class TrainerStatusController {
                 properties.publicUrl().toString(),
                 properties.keepCheckpoints(),
                 properties.loopEnabled(),
+                properties.microBatchSize(),
+                properties.precision(),
                 properties.warmStart());
     }
 }

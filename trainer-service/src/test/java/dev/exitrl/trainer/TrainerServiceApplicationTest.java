@@ -36,7 +36,10 @@ class TrainerServiceApplicationTest {
 
     @Test
     void statusShowsTheBoundConfiguration() {
-        assertThat(get("/api/trainer/status")).contains("\"device\":\"auto\"").contains("checkpoints");
+        assertThat(get("/api/trainer/status"))
+                .contains("\"device\":\"auto\"")
+                .contains("checkpoints")
+                .contains("\"precision\":\"fp32\"");
     }
 
     @Test
