@@ -31,9 +31,6 @@ class SamplingBudgetTest {
                 new KvCache(m, config, batch, prompt + newTokens, DataType.FLOAT32);
                 assertThat(MemoryCensus.of(m).bytes()).isEqualTo(budget.kvCache());
             }
-            assertThat(budget.sampling()).isEqualTo(8L * batch * 300 * 4);
-            assertThat(budget.total())
-                    .isEqualTo(budget.weights() + budget.kvCache() + budget.activations() + budget.sampling());
             assertThat(budget.partsMb()).containsOnlyKeys("weights", "kv_cache", "activations", "sampling");
         }
     }
