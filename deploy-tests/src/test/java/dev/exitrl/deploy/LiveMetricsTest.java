@@ -109,7 +109,9 @@ class LiveMetricsTest {
         service = builder.start();
         awaitReady();
         exercise();
-        exported = scrapeUntilSeen("exit_buffer_size");
+        // The per-experiment gauges are registered by the periodic refresh, possibly a scrape after the buffer gauge:
+        // wait for every name the tests need, not just the first.
+        exported = scrapeUntilSeen(List.of("exit_buffer_size", "exit_leases_outstanding", "exit_training_queue_depth"));
     }
 
     @AfterAll
@@ -237,17 +239,17 @@ class LiveMetricsTest {
      * The union of several scrapes' sample names, until {@code required} is among them: a refresh of the
      * experiment-tagged gauges replaces their rows, so a single scrape can fall between removal and re-registration.
      */
-    private static Set<String> scrapeUntilSeen(String required) throws Exception {
+    private static Set<String> scrapeUntilSeen(List<String> required) throws Exception {
         var names = new TreeSet<String>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         do {
             names.addAll(exportedNames(get("/actuator/prometheus")));
-            if (names.contains(required)) {
+            if (names.containsAll(required)) {
                 return names;
             }
             Thread.sleep(200);
         } while (System.nanoTime() < deadline);
-        throw new AssertionError(required + " never appeared in /actuator/prometheus");
+        throw new AssertionError("not all of " + required + " appeared in /actuator/prometheus; seen: " + names);
     }
 
     private static JsonNode post(String path, String json) throws Exception {
